@@ -1,0 +1,1 @@
+"""What the mock does, free of HTTP: tenants' worlds, validations, checks, lists."""

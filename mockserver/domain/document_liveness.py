@@ -1,0 +1,133 @@
+"""Document-liveness checks: score the requested anti-spoofing checks, store, list, retrieve."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from statistics import fmean
+
+from mockserver.domain.images import decode_image
+from mockserver.domain.listing import Page, paginate, sort_records
+from mockserver.domain.scoring import stable_score
+from mockserver.errors import MissingParameterError, DocumentLivenessNotFoundError
+from mockserver.models import CheckResult, DocumentLiveness, ValidationResults
+from mockserver.models.enums import Calibration, DocumentLivenessStatus
+from mockserver.models.queries import ListDocumentLivenessQuery
+from mockserver.models.requests import CreateDocumentLivenessRequest
+from mockserver.store import TenantState
+
+CALIBRATION_THRESHOLDS = {Calibration.SOFT: 0.35, Calibration.REGULAR: 0.5, Calibration.HARD: 0.65}
+"""The score a check must reach to pass, by calibration (Verifik publishes none; see contract)."""
+
+NO_CHECK_SELECTED = (
+    "At least one validation must be selected. Please enable one of: validateScreenReplay, "
+    "validatePrintedCopy, validatePortraitSubstitution, or validateDigitalManipulation"
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a set of check scores adds up to."""
+
+    results: ValidationResults
+    status: DocumentLivenessStatus
+    riskScore: float
+    confidence: float
+
+
+def judge_checks(scores: Mapping[str, float], thresholds: Mapping[str, float]) -> Verdict:
+    """Pass each check whose score reaches its threshold; the record fails if any check does."""
+    results = {name: CheckResult(passed=score >= thresholds[name], score=score) for name, score in scores.items()}
+    all_passed = all(result.passed for result in results.values())
+    return Verdict(
+        results=ValidationResults(**results),
+        status=DocumentLivenessStatus.COMPLETED if all_passed else DocumentLivenessStatus.FAILED,
+        riskScore=round(1 - min(scores.values()), 2),
+        confidence=round(fmean(scores.values()), 2),
+    )
+
+
+def requested_thresholds(body: CreateDocumentLivenessRequest) -> dict[str, float]:
+    """The checks ``body`` enables, each with the threshold of its calibration."""
+    requested = {
+        "screenReplay": (body.validateScreenReplay, body.screenReplayCalibration),
+        "printedCopy": (body.validatePrintedCopy, body.printedCopyCalibration),
+        "portraitSubstitution": (
+            body.validatePortraitSubstitution,
+            body.portraitSubstitutionCalibration,
+        ),
+        "digitalManipulation": (body.validateDigitalManipulation, Calibration.REGULAR),
+    }
+    return {
+        name: CALIBRATION_THRESHOLDS[calibration]
+        for name, (enabled, calibration) in requested.items()
+        if enabled
+    }
+
+
+def create_document_liveness(
+    state: TenantState, body: CreateDocumentLivenessRequest, max_image_bytes: int
+) -> DocumentLiveness:
+    """Run the enabled checks on the document image and store the record."""
+    thresholds = requested_thresholds(body)
+    if not thresholds:
+        raise MissingParameterError(NO_CHECK_SELECTED)
+    image = decode_image(body.image, max_image_bytes)
+    verdict = judge_checks({name: stable_score(image.data, name) for name in thresholds}, thresholds)
+    now = state.clock.tick()
+    record = DocumentLiveness(
+        _id=state.ids.new(now),
+        client=state.client.id,
+        imageSaved=body.saveImage,
+        imageUrl=(
+            f"https://cdn.verifik.co/document-liveness/document-liveness-{int(now.timestamp() * 1000)}"
+            if body.saveImage
+            else None
+        ),
+        status=verdict.status,
+        validationResults=verdict.results,
+        riskScore=verdict.riskScore,
+        confidence=verdict.confidence,
+        createdAt=now,
+        updatedAt=now,
+        completedAt=now,
+    )
+    state.document_liveness[record.id] = record
+    return record
+
+
+def populate_document_liveness(
+    state: TenantState, record: DocumentLiveness, populates: Sequence[str]
+) -> DocumentLiveness:
+    """``record`` with the relations named in ``populates`` replaced by their objects."""
+    update: dict[str, object] = {}
+    if "client" in populates:
+        update["client"] = state.client
+    registration = state.app_registrations.get(str(record.appRegistration))
+    if "appRegistration" in populates and registration is not None:
+        update["appRegistration"] = registration.summary()
+    return record.model_copy(update=update) if update else record
+
+
+def list_document_liveness(
+    state: TenantState, query: ListDocumentLivenessQuery
+) -> Page[DocumentLiveness]:
+    """The tenant's records with ``query.status``, newest first, one page, populated."""
+    matching = [
+        record
+        for record in state.document_liveness.values()
+        if query.status is None or record.status is query.status
+    ]
+    page = paginate(sort_records(matching, "-createdAt"), query.page, query.limit)
+    page.records[:] = [populate_document_liveness(state, r, query.populates) for r in page.records]
+    return page
+
+
+def retrieve_document_liveness(
+    state: TenantState, record_id: str, populates: Sequence[str]
+) -> DocumentLiveness:
+    """One of the tenant's records, populated; 404 if it has none with that id."""
+    record = state.document_liveness.get(record_id)
+    if record is None:
+        raise DocumentLivenessNotFoundError()
+    return populate_document_liveness(state, record, populates)

@@ -1,0 +1,23 @@
+"""Lapsing what the mock clock has passed: validations past ``expiresAt``, stale sessions."""
+
+from __future__ import annotations
+
+from mockserver.models.enums import BiometricValidationStatus, LivenessSessionStatus
+from mockserver.store import TenantState
+
+_OPEN_VALIDATION = {BiometricValidationStatus.NEW, BiometricValidationStatus.PENDING}
+
+
+def sweep_expired(state: TenantState) -> None:
+    """Mark every open validation and active session whose deadline has passed as expired."""
+    for record_id in state.pop_due_expiries(state.clock.now()):
+        validation = state.validations.get(record_id)
+        if validation is not None and validation.status in _OPEN_VALIDATION:
+            state.validations[record_id] = validation.model_copy(
+                update={"status": BiometricValidationStatus.EXPIRED, "updatedAt": validation.expiresAt}
+            )
+        session = state.liveness_sessions.get(record_id)
+        if session is not None and session.status is LivenessSessionStatus.ACTIVE:
+            state.liveness_sessions[record_id] = session.model_copy(
+                update={"status": LivenessSessionStatus.EXPIRED, "updatedAt": session.expiresAt}
+            )

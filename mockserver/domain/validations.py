@@ -1,0 +1,105 @@
+"""Biometric validations: create one with its liveness session, list, retrieve, populate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from mockserver.domain.expiry import sweep_expired
+from mockserver.domain.listing import Page, paginate, sort_records
+from mockserver.domain.projects import usable_flow
+from mockserver.errors import BiometricValidationNotFoundError
+from mockserver.models import BiometricValidation, LivenessSession
+from mockserver.models.enums import LivenessSessionStatus
+from mockserver.models.queries import (
+    BiometricValidationFilters,
+    ListBiometricValidationsQuery,
+)
+from mockserver.models.requests import CreateBiometricValidationRequest
+from mockserver.store import TenantState
+
+_FILTERED_FIELDS = ("client", "project", "projectFlow", "status", "type", "livenessSession", "identifier")
+
+
+def create_validation(
+    state: TenantState, body: CreateBiometricValidationRequest, session_ttl: timedelta
+) -> BiometricValidation:
+    """Store a new validation in status ``new`` with an active liveness session."""
+    usable_flow(state, body.project, body.projectFlow)
+    now = state.clock.tick()
+    session_end = now + session_ttl
+    if body.expiresAt is not None:
+        session_end = min(session_end, body.expiresAt)
+    session = LivenessSession(
+        _id=state.ids.new(now),
+        identifier=body.identifier,
+        client=state.client.id,
+        project=body.project,
+        projectFlow=body.projectFlow,
+        status=LivenessSessionStatus.ACTIVE,
+        expiresAt=session_end,
+        createdAt=now,
+        updatedAt=now,
+    )
+    validation = BiometricValidation(
+        _id=state.ids.new(now),
+        client=state.client.id,
+        livenessSession=session.id,
+        createdAt=now,
+        updatedAt=now,
+        **body.model_dump(exclude_none=True),
+    )
+    state.liveness_sessions[session.id] = session
+    state.validations[validation.id] = validation
+    state.schedule_expiry(session.expiresAt, session.id)
+    if validation.expiresAt is not None:
+        state.schedule_expiry(validation.expiresAt, validation.id)
+    sweep_expired(state)
+    return state.validations[validation.id]
+
+
+def matches_filters(validation: BiometricValidation, filters: BiometricValidationFilters) -> bool:
+    """Whether ``validation`` has every value the ``where_*`` filters ask for."""
+    for field in _FILTERED_FIELDS:
+        wanted = getattr(filters, f"where_{field}")
+        if wanted is not None and getattr(validation, field) != wanted:
+            return False
+    return True
+
+
+def populate_validation(
+    state: TenantState, validation: BiometricValidation, populates: Sequence[str]
+) -> BiometricValidation:
+    """``validation`` with the relations named in ``populates`` replaced by their objects."""
+    project = state.projects.get(str(validation.project))
+    flow = state.project_flows.get(str(validation.projectFlow))
+    related = {
+        "client": state.client,
+        "project": project.summary() if project else None,
+        "projectFlow": flow.summary() if flow else None,
+        "livenessSession": state.liveness_sessions.get(str(validation.livenessSession)),
+    }
+    update = {name: related[name] for name in populates if related.get(name) is not None}
+    return validation.model_copy(update=update) if update else validation
+
+
+def list_validations(
+    state: TenantState, query: ListBiometricValidationsQuery
+) -> Page[BiometricValidation]:
+    """The tenant's validations matching the filters, sorted, one page, populated."""
+    sweep_expired(state)
+    matching = [v for v in state.validations.values() if matches_filters(v, query)]
+    page = paginate(sort_records(matching, query.sort), query.page, query.limit)
+    page.records[:] = [populate_validation(state, v, query.populates) for v in page.records]
+    return page
+
+
+def retrieve_validation(
+    state: TenantState, validation_id: str, filters: BiometricValidationFilters
+) -> BiometricValidation:
+    """One of the tenant's validations, if it also matches ``filters``; else 404."""
+    sweep_expired(state)
+    validation = state.validations.get(validation_id)
+    if validation is None or not matches_filters(validation, filters):
+        raise BiometricValidationNotFoundError()
+    return populate_validation(state, validation, filters.populates)

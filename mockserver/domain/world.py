@@ -1,0 +1,302 @@
+"""A new tenant's seeded world: a plausible client with projects, flows, people and history.
+
+Everything here depends only on the seed and the client id, never on other tenants or on
+the order of requests: each tenant draws from a random and a Faker seeded from both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime, timedelta
+from functools import cache
+from random import Random
+
+from faker import Faker
+
+from mockserver.clock import MockClock
+from mockserver.domain.document_liveness import CALIBRATION_THRESHOLDS, judge_checks
+from mockserver.domain.page_examples import add_page_examples
+from mockserver.ids import ObjectIdFactory
+from mockserver.models import (
+    AppRegistration,
+    BiometricData,
+    BiometricValidation,
+    Client,
+    Collection,
+    DocumentLiveness,
+    LivenessSession,
+    Person,
+    Project,
+    ProjectFlow,
+    VerificationResults,
+)
+from mockserver.models.enums import (
+    AppRegistrationStatus,
+    BiometricValidationStatus,
+    BiometricValidationType,
+    Calibration,
+    CheckOutcome,
+    DocumentLivenessStatus,
+    LivenessSessionStatus,
+    ProjectFlowType,
+)
+from mockserver.settings import Settings
+from mockserver.store import TenantState
+
+HISTORY = timedelta(days=30)
+"""How far back before the clock's start the seeded records reach."""
+
+_SESSION_STATUS = {
+    BiometricValidationStatus.NEW: LivenessSessionStatus.ACTIVE,
+    BiometricValidationStatus.PENDING: LivenessSessionStatus.ACTIVE,
+    BiometricValidationStatus.COMPLETED: LivenessSessionStatus.COMPLETED,
+    BiometricValidationStatus.FAILED: LivenessSessionStatus.COMPLETED,
+    BiometricValidationStatus.EXPIRED: LivenessSessionStatus.EXPIRED,
+}
+
+
+@cache
+def _faker() -> Faker:
+    # One instance, re-seeded per tenant: building a Faker costs far more than seeding it.
+    return Faker("es_CO")
+
+
+def tenant_seed(seed: int, client_id: str) -> int:
+    """The seed of one tenant's world, from the server's seed and the client id alone."""
+    digest = hashlib.sha256(f"{seed}:{client_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+class WorldBuilder:
+    """Draws one tenant's records; each ``seed_*`` method adds one kind of record."""
+
+    def __init__(self, settings: Settings, client_id: str) -> None:
+        self.settings = settings
+        seed = tenant_seed(settings.seed, client_id)
+        self.random = Random(seed)
+        self.fake = _faker()
+        self.fake.seed_instance(seed)
+        self.fake.unique.clear()
+        self.start = settings.clock_start
+        self.state = TenantState(
+            client=Client(_id=client_id, name=self.fake.company(), email=self.fake.company_email()),
+            clock=MockClock(settings.clock_start),
+            ids=ObjectIdFactory(self.random),
+            random=self.random,
+        )
+
+    def past(self, within: timedelta = HISTORY) -> datetime:
+        """A whole-second instant up to ``within`` before the clock's start."""
+        return self.start - timedelta(seconds=self.random.randrange(1, int(within.total_seconds())))
+
+    def build(self) -> TenantState:
+        """The finished world."""
+        project = self.seed_project()
+        collection = self.seed_collection()
+        flows = [self.seed_flow(project, collection, flow_type) for flow_type in ProjectFlowType]
+        self.seed_persons(collection)
+        self.seed_app_registrations(project, flows[-1])
+        for status in BiometricValidationStatus:
+            for _ in range(self.settings.records_per_status):
+                self.seed_validation(self.random.choice(flows), status)
+        for doc_status in DocumentLivenessStatus:
+            for _ in range(self.settings.records_per_status):
+                self.seed_document_liveness(doc_status)
+        add_page_examples(self.state, collection.id)
+        return self.state
+
+    def seed_project(self) -> Project:
+        """The client's project."""
+        created = self.start - HISTORY
+        project = Project(
+            _id=self.state.ids.new(created),
+            client=self.state.client.id,
+            name=f"{self.fake.company()} App",
+            description=self.fake.catch_phrase(),
+            createdAt=created,
+            updatedAt=created,
+        )
+        self.state.projects[project.id] = project
+        return project
+
+    def seed_collection(self) -> Collection:
+        """The collection every seeded flow searches."""
+        created = self.start - HISTORY
+        collection = Collection(
+            _id=self.state.ids.new(created),
+            client=self.state.client.id,
+            code=str(uuid.UUID(int=self.random.getrandbits(128), version=4)),
+            name="Usuarios",
+            description="Rostros enrolados de los usuarios",
+            createdAt=created,
+            updatedAt=created,
+        )
+        self.state.collections[collection.id] = collection
+        return collection
+
+    def seed_flow(self, project: Project, collection: Collection, flow_type: ProjectFlowType) -> ProjectFlow:
+        """An active flow of ``flow_type`` with Verifik's default thresholds."""
+        created = project.createdAt + timedelta(minutes=len(self.state.project_flows) + 1)
+        flow = ProjectFlow(
+            _id=self.state.ids.new(created),
+            client=self.state.client.id,
+            project=project.id,
+            name=f"{flow_type.value.capitalize()} flow",
+            type=flow_type,
+            assignedCollection=collection.id,
+            createdAt=created,
+            updatedAt=created,
+        )
+        self.state.project_flows[flow.id] = flow
+        return flow
+
+    def seed_persons(self, collection: Collection) -> None:
+        """People already enrolled in the collection, each under their email."""
+        for _ in range(self.settings.persons_per_collection):
+            created = self.past()
+            person = Person(
+                _id=self.state.ids.new(created),
+                client=self.state.client.id,
+                collection=collection.id,
+                identifier=self.fake.unique.email(),
+                name=self.fake.name(),
+                createdAt=created,
+                updatedAt=created,
+            )
+            self.state.persons[person.id] = person
+
+    def seed_app_registrations(self, project: Project, onboarding: ProjectFlow) -> None:
+        """One onboarding registration in each status."""
+        for status in AppRegistrationStatus:
+            created = self.past()
+            registration = AppRegistration(
+                _id=self.state.ids.new(created),
+                client=self.state.client.id,
+                project=project.id,
+                projectFlow=onboarding.id,
+                fullName=self.fake.name(),
+                email=self.fake.unique.email(),
+                status=status,
+                createdAt=created,
+                updatedAt=created,
+            )
+            self.state.app_registrations[registration.id] = registration
+
+    def seed_validation(self, flow: ProjectFlow, status: BiometricValidationStatus) -> None:
+        """A validation (and its session) that has reached ``status``."""
+        open_ = status in (BiometricValidationStatus.NEW, BiometricValidationStatus.PENDING)
+        created = self.past(timedelta(minutes=5) if open_ else HISTORY)
+        expires = created + (timedelta(days=1) if open_ else timedelta(hours=1))
+        session = LivenessSession(
+            _id=self.state.ids.new(created),
+            identifier=self.identifier(),
+            client=self.state.client.id,
+            project=flow.project,
+            projectFlow=flow.id,
+            status=_SESSION_STATUS[status],
+            expiresAt=created + self.settings.session_ttl,
+            createdAt=created,
+            updatedAt=created,
+        )
+        validation = BiometricValidation(
+            _id=self.state.ids.new(created),
+            client=self.state.client.id,
+            project=flow.project,
+            projectFlow=flow.id,
+            livenessSession=session.id,
+            status=status,
+            identifier=session.identifier,
+            type=self.validation_type(flow),
+            expiresAt=expires,
+            ipAddress=self.fake.ipv4_public(),
+            createdAt=created,
+            **({"updatedAt": created} | self.outcome(flow, status, created)),
+        )
+        self.state.liveness_sessions[session.id] = session
+        self.state.validations[validation.id] = validation
+        if open_:
+            self.state.schedule_expiry(session.expiresAt, session.id)
+            self.state.schedule_expiry(expires, validation.id)
+
+    def identifier(self) -> str:
+        """Most seeded validations are for enrolled people; some for newcomers."""
+        persons = list(self.state.persons.values())
+        if persons and self.random.random() < 0.7:
+            return self.random.choice(persons).identifier
+        return self.fake.unique.email()
+
+    def validation_type(self, flow: ProjectFlow) -> BiometricValidationType:
+        """The validation type a flow of this type is used with."""
+        if flow.type is ProjectFlowType.VALIDATION and self.random.random() < 0.3:
+            return BiometricValidationType.ONE_TIME_LINK
+        return BiometricValidationType(flow.type.value)
+
+    def outcome(self, flow: ProjectFlow, status: BiometricValidationStatus, created: datetime) -> dict[str, object]:
+        """The result fields of a finished validation; none for an open or expired one."""
+        if status not in (BiometricValidationStatus.COMPLETED, BiometricValidationStatus.FAILED):
+            return {}
+        passed = status is BiometricValidationStatus.COMPLETED
+        low, high = (flow.livenessMinScore, 0.99) if passed else (0.1, flow.livenessMinScore - 0.01)
+        liveness = round(self.random.uniform(low, high), 2)
+        finished = created + timedelta(seconds=self.random.randrange(20, 300))
+        outcome = CheckOutcome.PASSED if passed else CheckOutcome.FAILED
+        return {
+            "biometricData": BiometricData(
+                template=self.fake.sha256(),
+                quality="good" if passed else "poor",
+                livenessScore=liveness,
+            ),
+            "verificationResults": VerificationResults(
+                livenessDetection=outcome,
+                identityMatch=outcome,
+                qualityScore=round(self.random.uniform(0.6, 0.99), 2),
+                antiSpoofing=outcome,
+            ),
+            "riskScore": round(1 - liveness, 2),
+            "updatedAt": finished,
+            "completedAt": finished if passed else None,
+        }
+
+    def seed_document_liveness(self, status: DocumentLivenessStatus) -> None:
+        """A document-liveness record that has reached ``status``."""
+        created = self.past()
+        saved = self.random.random() < 0.5
+        registrations = list(self.state.app_registrations)
+        record = DocumentLiveness(
+            _id=self.state.ids.new(created),
+            client=self.state.client.id,
+            appRegistration=self.random.choice(registrations) if registrations else None,
+            imageSaved=saved,
+            imageUrl=f"https://cdn.verifik.co/document-liveness/document-liveness-{int(created.timestamp() * 1000)}"
+            if saved
+            else None,
+            status=status,
+            createdAt=created,
+            **({"updatedAt": created} | self.document_outcome(status, created)),
+        )
+        self.state.document_liveness[record.id] = record
+
+    def document_outcome(self, status: DocumentLivenessStatus, created: datetime) -> dict[str, object]:
+        """The check results of a finished record: all pass, or one fails."""
+        if status not in (DocumentLivenessStatus.COMPLETED, DocumentLivenessStatus.FAILED):
+            return {}
+        names = ["screenReplay", "printedCopy", "portraitSubstitution", "digitalManipulation"]
+        scores = {name: round(self.random.uniform(0.7, 0.99), 2) for name in names}
+        if status is DocumentLivenessStatus.FAILED:
+            scores[self.random.choice(names)] = round(self.random.uniform(0.05, 0.45), 2)
+        threshold = CALIBRATION_THRESHOLDS[Calibration.REGULAR]
+        verdict = judge_checks(scores, dict.fromkeys(names, threshold))
+        finished = created + timedelta(seconds=self.random.randrange(2, 30))
+        return {
+            "validationResults": verdict.results,
+            "riskScore": verdict.riskScore,
+            "confidence": verdict.confidence,
+            "updatedAt": finished,
+            "completedAt": finished,
+        }
+
+
+def build_tenant(settings: Settings, client_id: str) -> TenantState:
+    """A new tenant for ``client_id`` with its seeded world."""
+    return WorldBuilder(settings, client_id).build()

@@ -1,0 +1,150 @@
+"""Every failure the mock reports to a client, as one rooted hierarchy.
+
+Each class carries the HTTP status and the Verifik error ``code`` it maps to; the HTTP edge
+turns any of them into the documented ``{"success": false, "error", "code"}`` envelope, so
+no other module decides statuses::
+
+    MockError
+    ├── AuthenticationError          401 UNAUTHORIZED
+    ├── InvalidParametersError       400 INVALID_PARAMETERS
+    ├── MalformedBodyError           400 INVALID_BODY
+    ├── BodyTooLargeError            413 PAYLOAD_TOO_LARGE
+    ├── UnsupportedMediaTypeError    415 UNSUPPORTED_MEDIA_TYPE
+    ├── MissingParameterError        409 MISSING_PARAMETER
+    ├── InvalidProjectFlowError      409 INVALID_PROJECT_FLOW
+    ├── InvalidImageError            400 INVALID_IMAGE_FORMAT
+    ├── ImageTooLargeError           413 IMAGE_TOO_LARGE
+    ├── RouteNotFoundError           404 NOT_FOUND
+    ├── MethodNotAllowedError        405 METHOD_NOT_ALLOWED
+    └── RecordNotFoundError
+        ├── BiometricValidationNotFoundError   404 BIOMETRIC_VALIDATION_NOT_FOUND
+        ├── DocumentLivenessNotFoundError      404 DOCUMENT_LIVENESS_NOT_FOUND
+        └── ProjectFlowNotFoundError           404 PROJECT_FLOW_NOT_FOUND
+"""
+
+from __future__ import annotations
+
+
+class MockError(Exception):
+    """Base of every error the mock answers with; catch it to handle any client-visible failure."""
+
+    status: int = 500
+    code: str = "INTERNAL_ERROR"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AuthenticationError(MockError):
+    """No usable ``Authorization`` header: send ``Authorization: Bearer <token>``."""
+
+    status = 401
+    code = "UNAUTHORIZED"
+
+    def __init__(self, message: str = "Protected resource, use Authorization header to get access"):
+        super().__init__(message)
+
+
+class InvalidParametersError(MockError):
+    """A query parameter is unknown or out of range: the message names it; fix that parameter."""
+
+    status = 400
+    code = "INVALID_PARAMETERS"
+
+
+class MalformedBodyError(MockError):
+    """The body is not a JSON object: send a JSON object with ``Content-Type: application/json``."""
+
+    status = 400
+    code = "INVALID_BODY"
+
+
+class BodyTooLargeError(MockError):
+    """The body is over the server's size limit: send a smaller image or raise ``--max-body-mb``."""
+
+    status = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaTypeError(MockError):
+    """The body is not declared as JSON: set ``Content-Type: application/json``."""
+
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class MissingParameterError(MockError):
+    """A body field is missing or invalid (Verifik answers these with 409): fix the named field."""
+
+    status = 409
+    code = "MISSING_PARAMETER"
+
+
+class InvalidProjectFlowError(MockError):
+    """The ``projectFlow`` does not exist, is not active, or is not in ``project``: use a listed flow."""
+
+    status = 409
+    code = "INVALID_PROJECT_FLOW"
+
+    def __init__(self, message: str = "Invalid project flow"):
+        super().__init__(message)
+
+
+class InvalidImageError(MockError):
+    """The image is not base64 of a JPEG or PNG: send raw base64 or a ``data:image/...`` URI."""
+
+    status = 400
+    code = "INVALID_IMAGE_FORMAT"
+
+
+class ImageTooLargeError(MockError):
+    """The decoded image is over the size limit: send a smaller image."""
+
+    status = 413
+    code = "IMAGE_TOO_LARGE"
+
+
+class RouteNotFoundError(MockError):
+    """No operation at this path: see ``GET /openapi.json`` for the served paths."""
+
+    status = 404
+    code = "NOT_FOUND"
+
+
+class MethodNotAllowedError(MockError):
+    """The path exists but not with this method: see ``GET /openapi.json``."""
+
+    status = 405
+    code = "METHOD_NOT_ALLOWED"
+
+
+class RecordNotFoundError(MockError):
+    """No record with this id for this client: list the records first to find a valid id."""
+
+    status = 404
+    record_name = "Record"
+
+    def __init__(self) -> None:
+        super().__init__(f"{self.record_name} not found")
+
+
+class BiometricValidationNotFoundError(RecordNotFoundError):
+    """No biometric validation with this id for this client (another client's reads as none)."""
+
+    code = "BIOMETRIC_VALIDATION_NOT_FOUND"
+    record_name = "Biometric validation"
+
+
+class DocumentLivenessNotFoundError(RecordNotFoundError):
+    """No document-liveness record with this id for this client."""
+
+    code = "DOCUMENT_LIVENESS_NOT_FOUND"
+    record_name = "Document liveness"
+
+
+class ProjectFlowNotFoundError(RecordNotFoundError):
+    """No project flow with this id for this client."""
+
+    code = "PROJECT_FLOW_NOT_FOUND"
+    record_name = "Project flow"

@@ -1,0 +1,22 @@
+"""Wrapping domain results in the envelope models the contract names."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from mockserver.domain.listing import Page
+from mockserver.models import Pagination, Signature
+from mockserver.models.envelopes import RecordPage
+from mockserver.store import TenantState
+from mockserver.timestamps import format_signature_time
+
+ListEnvelope = TypeVar("ListEnvelope", bound=RecordPage)  # type: ignore[type-arg]
+
+
+def page_envelope(envelope: type[ListEnvelope], page: Page, tenant: TenantState) -> ListEnvelope:  # type: ignore[type-arg]
+    """``page`` in ``envelope``: its records, where it sits, and a signature stamped now."""
+    return envelope(
+        data=page.records,
+        pagination=Pagination(page=page.page, limit=page.limit, total=page.total, pages=page.pages),
+        signature=Signature(dateTime=format_signature_time(tenant.clock.now())),
+    )

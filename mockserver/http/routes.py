@@ -1,0 +1,144 @@
+"""The operations the mock serves, each tied to its models and its domain action."""
+
+from __future__ import annotations
+
+from mockserver.domain import document_liveness, projects, validations
+from mockserver.http.envelopes import page_envelope
+from mockserver.http.operations import Call, Operation
+from mockserver.models import (
+    BiometricValidationList,
+    BiometricValidationResponse,
+    DocumentLivenessList,
+    DocumentLivenessResponse,
+    ProjectFlowList,
+    ProjectFlowResponse,
+    ProjectList,
+    ProjectResponse,
+)
+from mockserver.models.queries import (
+    ListBiometricValidationsQuery,
+    ListDocumentLivenessQuery,
+    ListProjectFlowsQuery,
+    ListProjectsQuery,
+    NoQuery,
+    RetrieveBiometricValidationQuery,
+    RetrieveDocumentLivenessQuery,
+)
+from mockserver.models.requests import (
+    CreateBiometricValidationRequest,
+    CreateDocumentLivenessRequest,
+    CreateProjectFlowRequest,
+    CreateProjectRequest,
+)
+
+
+def _create_validation(
+    call: Call[NoQuery, CreateBiometricValidationRequest],
+) -> BiometricValidationResponse:
+    record = validations.create_validation(call.tenant, call.body, call.settings.session_ttl)
+    return BiometricValidationResponse(data=record)
+
+
+def _list_validations(call: Call[ListBiometricValidationsQuery, None]) -> BiometricValidationList:
+    page = validations.list_validations(call.tenant, call.query)
+    return page_envelope(BiometricValidationList, page, call.tenant)
+
+
+def _retrieve_validation(
+    call: Call[RetrieveBiometricValidationQuery, None],
+) -> BiometricValidationResponse:
+    record = validations.retrieve_validation(call.tenant, call.path["id"], call.query)
+    return BiometricValidationResponse(data=record)
+
+
+def _create_document_liveness(
+    call: Call[NoQuery, CreateDocumentLivenessRequest],
+) -> DocumentLivenessResponse:
+    record = document_liveness.create_document_liveness(
+        call.tenant, call.body, call.settings.max_image_bytes
+    )
+    return DocumentLivenessResponse(data=record)
+
+
+def _list_document_liveness(call: Call[ListDocumentLivenessQuery, None]) -> DocumentLivenessList:
+    page = document_liveness.list_document_liveness(call.tenant, call.query)
+    return page_envelope(DocumentLivenessList, page, call.tenant)
+
+
+def _retrieve_document_liveness(
+    call: Call[RetrieveDocumentLivenessQuery, None],
+) -> DocumentLivenessResponse:
+    record = document_liveness.retrieve_document_liveness(
+        call.tenant, call.path["id"], call.query.populates
+    )
+    return DocumentLivenessResponse(data=record)
+
+
+def _create_project(call: Call[NoQuery, CreateProjectRequest]) -> ProjectResponse:
+    return ProjectResponse(data=projects.create_project(call.tenant, call.body))
+
+
+def _list_projects(call: Call[ListProjectsQuery, None]) -> ProjectList:
+    return page_envelope(ProjectList, projects.list_projects(call.tenant, call.query), call.tenant)
+
+
+def _create_project_flow(call: Call[NoQuery, CreateProjectFlowRequest]) -> ProjectFlowResponse:
+    return ProjectFlowResponse(data=projects.create_project_flow(call.tenant, call.body))
+
+
+def _list_project_flows(call: Call[ListProjectFlowsQuery, None]) -> ProjectFlowList:
+    page = projects.list_project_flows(call.tenant, call.query)
+    return page_envelope(ProjectFlowList, page, call.tenant)
+
+
+def _retrieve_project_flow(call: Call[NoQuery, None]) -> ProjectFlowResponse:
+    return ProjectFlowResponse(data=projects.retrieve_project_flow(call.tenant, call.path["id"]))
+
+
+OPERATIONS: list[Operation] = [  # type: ignore[type-arg]
+    Operation(
+        "createBiometricValidation", "POST", "/v2/biometric-validations",
+        NoQuery, CreateBiometricValidationRequest, BiometricValidationResponse, _create_validation,
+    ),
+    Operation(
+        "listBiometricValidations", "GET", "/v2/biometric-validations",
+        ListBiometricValidationsQuery, None, BiometricValidationList, _list_validations,
+    ),
+    Operation(
+        "retrieveBiometricValidation", "GET", "/v2/biometric-validations/{id}",
+        RetrieveBiometricValidationQuery, None, BiometricValidationResponse, _retrieve_validation,
+    ),
+    Operation(
+        "createDocumentLiveness", "POST", "/v2/document-liveness",
+        NoQuery, CreateDocumentLivenessRequest, DocumentLivenessResponse, _create_document_liveness,
+    ),
+    Operation(
+        "listDocumentLiveness", "GET", "/v2/document-liveness",
+        ListDocumentLivenessQuery, None, DocumentLivenessList, _list_document_liveness,
+    ),
+    Operation(
+        "retrieveDocumentLiveness", "GET", "/v2/document-liveness/{id}",
+        RetrieveDocumentLivenessQuery, None, DocumentLivenessResponse, _retrieve_document_liveness,
+    ),
+    Operation(
+        "createProject", "POST", "/v2/projects",
+        NoQuery, CreateProjectRequest, ProjectResponse, _create_project,
+    ),
+    Operation(
+        "listProjects", "GET", "/v2/projects",
+        ListProjectsQuery, None, ProjectList, _list_projects,
+    ),
+    Operation(
+        "createProjectFlow", "POST", "/v2/project-flows",
+        NoQuery, CreateProjectFlowRequest, ProjectFlowResponse, _create_project_flow,
+    ),
+    Operation(
+        "listProjectFlows", "GET", "/v2/project-flows",
+        ListProjectFlowsQuery, None, ProjectFlowList, _list_project_flows,
+    ),
+    Operation(
+        "retrieveProjectFlow", "GET", "/v2/project-flows/{id}",
+        NoQuery, None, ProjectFlowResponse, _retrieve_project_flow,
+    ),
+]  # fmt: skip
+"""Every Verifik operation the mock serves; the contract lists exactly these."""

@@ -1,0 +1,72 @@
+"""The building blocks every wire model shares: strictness, ``_id``, instants and scores.
+
+Convention, written once here and in the contract: an optional field that has no value is
+left out of a response, never sent as ``null``; a request that sends ``null`` is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+
+from mockserver.timestamps import format_timestamp
+
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(format_timestamp, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+"""An instant, written as ISO-8601 UTC (``2024-01-15T10:30:00Z``)."""
+
+Score = Annotated[float, Field(ge=0, le=1)]
+"""A score from 0.0 to 1.0, higher is better (Verifik's range)."""
+
+RecordId = Annotated[str, Field(min_length=1)]
+"""A record id: a 24-hex ObjectId for records the mock makes; the pages' examples use others."""
+
+
+class WireModel(BaseModel):
+    """A response object: closed (no undocumented field), serialised by Verifik's field names."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        json_schema_serialization_defaults_required=True,
+        use_enum_values=False,
+    )
+
+
+class RecordModel(WireModel):
+    """A stored record, known by Verifik's ``_id``.
+
+    Each record declares its own ``createdAt`` and ``updatedAt`` last, so they come where
+    Verifik's pages show them: after the record's own fields.
+    """
+
+    id: RecordId = Field(alias="_id")
+
+
+class RequestBody(BaseModel):
+    """A request body: closed, strictly typed, and with no ``null`` standing in for a value."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="after")
+    def _refuse_nulls(self) -> Self:
+        # An "after" check: a "before" one would make pydantic re-read JSON as Python
+        # objects, where strict mode refuses ISO date strings.
+        for name in sorted(self.model_fields_set):
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} must not be null; leave it out instead")
+        return self

@@ -1,0 +1,88 @@
+"""The bodies clients send, checked field by field before anything is stored."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from mockserver.models.base import RecordId, RequestBody, Score, Timestamp
+from mockserver.models.enums import (
+    BiometricValidationType,
+    Calibration,
+    Language,
+    ProjectFlowStatus,
+    ProjectFlowType,
+    SearchMode,
+)
+
+Image = str
+"""A face or document image: raw base64 or a ``data:image/...;base64,`` URI, JPEG or PNG."""
+
+
+class CreateBiometricValidationRequest(RequestBody):
+    """The create page's parameters."""
+
+    project: RecordId
+    projectFlow: RecordId
+    identifier: str = Field(min_length=1)
+    type: BiometricValidationType
+    expiresAt: Timestamp | None = None
+    redirectUrl: str | None = None
+    webhookUrl: str | None = None
+    requires2FA: bool = False
+    ipAddress: str | None = None
+    sendViaEmail: bool = False
+    email: str | None = Field(default=None, min_length=3)
+    language: Language = Language.EN
+
+    @model_validator(mode="after")
+    def _email_when_sent_by_email(self) -> Self:
+        if self.sendViaEmail and not self.email:
+            raise ValueError("email is required when sendViaEmail is true")
+        return self
+
+
+class ValidateRequest(RequestBody):
+    """The validate page's body: the face to check."""
+
+    image: Image = Field(min_length=1)
+    os: str | None = Field(default=None, pattern="^(DESKTOP|IOS|ANDROID)$")
+
+
+class CreateDocumentLivenessRequest(RequestBody):
+    """A document image and the checks to run on it; at least one check must be enabled."""
+
+    image: Image = Field(min_length=1)
+    saveImage: bool = False
+    validateScreenReplay: bool = False
+    validatePrintedCopy: bool = False
+    validatePortraitSubstitution: bool = False
+    validateDigitalManipulation: bool = False
+    screenReplayCalibration: Calibration = Calibration.REGULAR
+    printedCopyCalibration: Calibration = Calibration.REGULAR
+    portraitSubstitutionCalibration: Calibration = Calibration.REGULAR
+    ignoreDocumentCroppedValidation: bool = False
+    ignoreColourLessValidation: bool = False
+
+
+class CreateProjectRequest(RequestBody):
+    """A new project."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=2000)
+
+
+class CreateProjectFlowRequest(RequestBody):
+    """A new project flow in one of the client's projects."""
+
+    project: RecordId
+    name: str = Field(min_length=1, max_length=200)
+    type: ProjectFlowType
+    status: ProjectFlowStatus = ProjectFlowStatus.ACTIVE
+    livenessMinScore: Score = 0.55
+    searchMinScore: Score = 0.85
+    searchMode: SearchMode = SearchMode.ACCURATE
+    assignedCollection: RecordId | None = None
+    redirectUrl: str | None = None
+    webhookUrl: str | None = None

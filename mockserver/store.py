@@ -1,0 +1,80 @@
+"""Where each tenant's records live, and the registry that makes a tenant on first use."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from random import Random
+
+from mockserver.clock import MockClock
+from mockserver.ids import ObjectIdFactory
+from mockserver.models import (
+    AppRegistration,
+    BiometricValidation,
+    Client,
+    Collection,
+    DocumentLiveness,
+    LivenessSession,
+    Person,
+    Project,
+    ProjectFlow,
+)
+
+
+@dataclass
+class TenantState:
+    """Everything one client owns, plus the clock and id source its writes use."""
+
+    client: Client
+    clock: MockClock
+    ids: ObjectIdFactory
+    random: Random
+    projects: dict[str, Project] = field(default_factory=dict)
+    project_flows: dict[str, ProjectFlow] = field(default_factory=dict)
+    collections: dict[str, Collection] = field(default_factory=dict)
+    persons: dict[str, Person] = field(default_factory=dict)
+    app_registrations: dict[str, AppRegistration] = field(default_factory=dict)
+    validations: dict[str, BiometricValidation] = field(default_factory=dict)
+    liveness_sessions: dict[str, LivenessSession] = field(default_factory=dict)
+    document_liveness: dict[str, DocumentLiveness] = field(default_factory=dict)
+    expiries: list[tuple[datetime, str]] = field(default_factory=list)
+    """A min-heap of (instant, validation or session id) still due to lapse: cheap sweeps."""
+
+    def schedule_expiry(self, deadline: datetime, record_id: str) -> None:
+        """Remember that the validation or session ``record_id`` lapses at ``deadline``."""
+        heapq.heappush(self.expiries, (deadline, record_id))
+
+    def pop_due_expiries(self, now: datetime) -> list[str]:
+        """The ids of records whose deadline is at or before ``now``, oldest first."""
+        due = []
+        while self.expiries and self.expiries[0][0] <= now:
+            due.append(heapq.heappop(self.expiries)[1])
+        return due
+
+
+class TenantRegistry:
+    """All tenants of one running mock, each made from the seed on its first request."""
+
+    def __init__(self, build_tenant: Callable[[str], TenantState]) -> None:
+        self._build_tenant = build_tenant
+        self._tenants: dict[str, TenantState] = {}
+
+    def get(self, client_id: str) -> TenantState:
+        """The tenant of ``client_id``, seeding its world if it is new."""
+        tenant = self._tenants.get(client_id)
+        if tenant is None:
+            tenant = self._tenants[client_id] = self._build_tenant(client_id)
+        return tenant
+
+    def reset(self, client_id: str | None = None) -> None:
+        """Forget one tenant (it is seeded afresh on its next request), or all of them."""
+        if client_id is None:
+            self._tenants.clear()
+        else:
+            self._tenants.pop(client_id, None)
+
+    def client_ids(self) -> list[str]:
+        """The ids of the tenants seen so far, in order of first use."""
+        return list(self._tenants)

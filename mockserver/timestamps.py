@@ -1,0 +1,26 @@
+"""How the mock writes instants on the wire: ISO-8601 in UTC with a ``Z``, as Verifik does."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def format_timestamp(instant: datetime) -> str:
+    """Write ``instant`` as ``2024-01-15T10:30:00Z``, with milliseconds only when it has them."""
+    utc = instant.astimezone(UTC)
+    if utc.microsecond:
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_signature_time(instant: datetime) -> str:
+    """Write ``instant`` as Verifik's signature does: ``January 15, 2024 10:30 AM`` (UTC)."""
+    utc = instant.astimezone(UTC)
+    hour = utc.hour % 12 or 12
+    return f"{utc:%B} {utc.day}, {utc.year} {hour}:{utc:%M %p}"
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Read an ISO-8601 instant; one without a zone is taken as UTC."""
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
