@@ -82,7 +82,7 @@ class MissingParameterError(MockError):
 
 
 class InvalidProjectFlowError(MockError):
-    """The ``projectFlow`` does not exist, is not active, or is not in ``project``: use a listed flow."""
+    """The ``projectFlow`` is unknown, not active, or not in ``project``: use a listed flow."""
 
     status = 409
     code = "INVALID_PROJECT_FLOW"

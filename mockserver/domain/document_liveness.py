@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from statistics import fmean
 
 from mockserver.domain.images import decode_image
 from mockserver.domain.listing import Page, paginate, sort_records
 from mockserver.domain.scoring import stable_score
-from mockserver.errors import MissingParameterError, DocumentLivenessNotFoundError
+from mockserver.errors import DocumentLivenessNotFoundError, MissingParameterError
 from mockserver.models import CheckResult, DocumentLiveness, ValidationResults
 from mockserver.models.enums import Calibration, DocumentLivenessStatus
 from mockserver.models.queries import ListDocumentLivenessQuery
@@ -35,9 +36,18 @@ class Verdict:
     confidence: float
 
 
+def saved_image_url(saved_at: datetime) -> str:
+    """Where Verifik's CDN keeps a saved document image (the real API's URL pattern)."""
+    epoch_ms = int(saved_at.timestamp() * 1000)
+    return f"https://cdn.verifik.co/document-liveness/document-liveness-{epoch_ms}"
+
+
 def judge_checks(scores: Mapping[str, float], thresholds: Mapping[str, float]) -> Verdict:
     """Pass each check whose score reaches its threshold; the record fails if any check does."""
-    results = {name: CheckResult(passed=score >= thresholds[name], score=score) for name, score in scores.items()}
+    results = {
+        name: CheckResult(passed=score >= thresholds[name], score=score)
+        for name, score in scores.items()
+    }
     all_passed = all(result.passed for result in results.values())
     return Verdict(
         results=ValidationResults(**results),
@@ -73,17 +83,15 @@ def create_document_liveness(
     if not thresholds:
         raise MissingParameterError(NO_CHECK_SELECTED)
     image = decode_image(body.image, max_image_bytes)
-    verdict = judge_checks({name: stable_score(image.data, name) for name in thresholds}, thresholds)
+    verdict = judge_checks(
+        {name: stable_score(image.data, name) for name in thresholds}, thresholds
+    )
     now = state.clock.tick()
     record = DocumentLiveness(
-        _id=state.ids.new(now),
+        id=state.ids.new(now),
         client=state.client.id,
         imageSaved=body.saveImage,
-        imageUrl=(
-            f"https://cdn.verifik.co/document-liveness/document-liveness-{int(now.timestamp() * 1000)}"
-            if body.saveImage
-            else None
-        ),
+        imageUrl=saved_image_url(now) if body.saveImage else None,
         status=verdict.status,
         validationResults=verdict.results,
         riskScore=verdict.riskScore,

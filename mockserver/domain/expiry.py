@@ -14,7 +14,10 @@ def sweep_expired(state: TenantState) -> None:
         validation = state.validations.get(record_id)
         if validation is not None and validation.status in _OPEN_VALIDATION:
             state.validations[record_id] = validation.model_copy(
-                update={"status": BiometricValidationStatus.EXPIRED, "updatedAt": validation.expiresAt}
+                update={
+                    "status": BiometricValidationStatus.EXPIRED,
+                    "updatedAt": validation.expiresAt,
+                }
             )
         session = state.liveness_sessions.get(record_id)
         if session is not None and session.status is LivenessSessionStatus.ACTIVE:

@@ -49,14 +49,14 @@ def add_page_examples(state: TenantState, collection_id: str) -> None:
     """Store the pages' example project, flow, validation and document-liveness record."""
     client = state.client.id
     state.projects[PROJECT_ID] = Project(
-        _id=PROJECT_ID,
+        id=PROJECT_ID,
         client=client,
         name="Example Project",
         description="Example project description",
         **_stamps(_CREATED),
     )
     state.project_flows[PROJECT_FLOW_ID] = ProjectFlow(
-        _id=PROJECT_FLOW_ID,
+        id=PROJECT_FLOW_ID,
         client=client,
         project=PROJECT_ID,
         name="Example Flow",
@@ -65,7 +65,7 @@ def add_page_examples(state: TenantState, collection_id: str) -> None:
         **_stamps(_CREATED),
     )
     state.liveness_sessions[LIVENESS_SESSION_ID] = LivenessSession(
-        _id=LIVENESS_SESSION_ID,
+        id=LIVENESS_SESSION_ID,
         identifier="user@example.com",
         client=client,
         project=PROJECT_ID,
@@ -76,7 +76,7 @@ def add_page_examples(state: TenantState, collection_id: str) -> None:
     )
     state.validations[VALIDATION_ID] = _example_validation(client)
     state.app_registrations[APP_REGISTRATION_ID] = AppRegistration(
-        _id=APP_REGISTRATION_ID,
+        id=APP_REGISTRATION_ID,
         client=client,
         project=PROJECT_ID,
         projectFlow=PROJECT_FLOW_ID,
@@ -94,7 +94,7 @@ def _stamps(created: datetime, updated: datetime | None = None) -> dict[str, dat
 
 def _example_validation(client: str) -> BiometricValidation:
     return BiometricValidation(
-        _id=VALIDATION_ID,
+        id=VALIDATION_ID,
         client=client,
         project=PROJECT_ID,
         projectFlow=PROJECT_FLOW_ID,
@@ -131,7 +131,7 @@ def _example_validation(client: str) -> BiometricValidation:
 
 def _example_document_liveness(client: str) -> DocumentLiveness:
     return DocumentLiveness(
-        _id=DOCUMENT_LIVENESS_ID,
+        id=DOCUMENT_LIVENESS_ID,
         client=client,
         appRegistration=APP_REGISTRATION_ID,
         imageSaved=True,

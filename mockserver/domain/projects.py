@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from mockserver.domain.listing import Page, paginate, sort_records
-from mockserver.errors import InvalidProjectFlowError, MissingParameterError, ProjectFlowNotFoundError
+from mockserver.errors import (
+    InvalidProjectFlowError,
+    MissingParameterError,
+    ProjectFlowNotFoundError,
+)
 from mockserver.models import Project, ProjectFlow
 from mockserver.models.enums import ProjectFlowStatus
 from mockserver.models.queries import ListProjectFlowsQuery, ListProjectsQuery
@@ -15,7 +19,7 @@ def create_project(state: TenantState, body: CreateProjectRequest) -> Project:
     """Store a new project for the tenant."""
     now = state.clock.tick()
     project = Project(
-        _id=state.ids.new(now),
+        id=state.ids.new(now),
         client=state.client.id,
         name=body.name,
         description=body.description,
@@ -41,7 +45,7 @@ def create_project_flow(state: TenantState, body: CreateProjectFlowRequest) -> P
         raise MissingParameterError(f"assignedCollection {collection} is not a known collection")
     now = state.clock.tick()
     flow = ProjectFlow(
-        _id=state.ids.new(now),
+        id=state.ids.new(now),
         client=state.client.id,
         createdAt=now,
         updatedAt=now,

@@ -18,7 +18,15 @@ from mockserver.models.queries import (
 from mockserver.models.requests import CreateBiometricValidationRequest
 from mockserver.store import TenantState
 
-_FILTERED_FIELDS = ("client", "project", "projectFlow", "status", "type", "livenessSession", "identifier")
+_FILTERED_FIELDS = (
+    "client",
+    "project",
+    "projectFlow",
+    "status",
+    "type",
+    "livenessSession",
+    "identifier",
+)
 
 
 def create_validation(
@@ -31,7 +39,7 @@ def create_validation(
     if body.expiresAt is not None:
         session_end = min(session_end, body.expiresAt)
     session = LivenessSession(
-        _id=state.ids.new(now),
+        id=state.ids.new(now),
         identifier=body.identifier,
         client=state.client.id,
         project=body.project,
@@ -42,7 +50,7 @@ def create_validation(
         updatedAt=now,
     )
     validation = BiometricValidation(
-        _id=state.ids.new(now),
+        id=state.ids.new(now),
         client=state.client.id,
         livenessSession=session.id,
         createdAt=now,

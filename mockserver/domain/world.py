@@ -15,7 +15,11 @@ from random import Random
 from faker import Faker
 
 from mockserver.clock import MockClock
-from mockserver.domain.document_liveness import CALIBRATION_THRESHOLDS, judge_checks
+from mockserver.domain.document_liveness import (
+    CALIBRATION_THRESHOLDS,
+    judge_checks,
+    saved_image_url,
+)
 from mockserver.domain.page_examples import add_page_examples
 from mockserver.ids import ObjectIdFactory
 from mockserver.models import (
@@ -80,7 +84,7 @@ class WorldBuilder:
         self.fake.unique.clear()
         self.start = settings.clock_start
         self.state = TenantState(
-            client=Client(_id=client_id, name=self.fake.company(), email=self.fake.company_email()),
+            client=Client(id=client_id, name=self.fake.company(), email=self.fake.company_email()),
             clock=MockClock(settings.clock_start),
             ids=ObjectIdFactory(self.random),
             random=self.random,
@@ -110,7 +114,7 @@ class WorldBuilder:
         """The client's project."""
         created = self.start - HISTORY
         project = Project(
-            _id=self.state.ids.new(created),
+            id=self.state.ids.new(created),
             client=self.state.client.id,
             name=f"{self.fake.company()} App",
             description=self.fake.catch_phrase(),
@@ -124,7 +128,7 @@ class WorldBuilder:
         """The collection every seeded flow searches."""
         created = self.start - HISTORY
         collection = Collection(
-            _id=self.state.ids.new(created),
+            id=self.state.ids.new(created),
             client=self.state.client.id,
             code=str(uuid.UUID(int=self.random.getrandbits(128), version=4)),
             name="Usuarios",
@@ -135,11 +139,13 @@ class WorldBuilder:
         self.state.collections[collection.id] = collection
         return collection
 
-    def seed_flow(self, project: Project, collection: Collection, flow_type: ProjectFlowType) -> ProjectFlow:
+    def seed_flow(
+        self, project: Project, collection: Collection, flow_type: ProjectFlowType
+    ) -> ProjectFlow:
         """An active flow of ``flow_type`` with Verifik's default thresholds."""
         created = project.createdAt + timedelta(minutes=len(self.state.project_flows) + 1)
         flow = ProjectFlow(
-            _id=self.state.ids.new(created),
+            id=self.state.ids.new(created),
             client=self.state.client.id,
             project=project.id,
             name=f"{flow_type.value.capitalize()} flow",
@@ -156,7 +162,7 @@ class WorldBuilder:
         for _ in range(self.settings.persons_per_collection):
             created = self.past()
             person = Person(
-                _id=self.state.ids.new(created),
+                id=self.state.ids.new(created),
                 client=self.state.client.id,
                 collection=collection.id,
                 identifier=self.fake.unique.email(),
@@ -171,7 +177,7 @@ class WorldBuilder:
         for status in AppRegistrationStatus:
             created = self.past()
             registration = AppRegistration(
-                _id=self.state.ids.new(created),
+                id=self.state.ids.new(created),
                 client=self.state.client.id,
                 project=project.id,
                 projectFlow=onboarding.id,
@@ -189,7 +195,7 @@ class WorldBuilder:
         created = self.past(timedelta(minutes=5) if open_ else HISTORY)
         expires = created + (timedelta(days=1) if open_ else timedelta(hours=1))
         session = LivenessSession(
-            _id=self.state.ids.new(created),
+            id=self.state.ids.new(created),
             identifier=self.identifier(),
             client=self.state.client.id,
             project=flow.project,
@@ -200,7 +206,7 @@ class WorldBuilder:
             updatedAt=created,
         )
         validation = BiometricValidation(
-            _id=self.state.ids.new(created),
+            id=self.state.ids.new(created),
             client=self.state.client.id,
             project=flow.project,
             projectFlow=flow.id,
@@ -224,7 +230,7 @@ class WorldBuilder:
         persons = list(self.state.persons.values())
         if persons and self.random.random() < 0.7:
             return self.random.choice(persons).identifier
-        return self.fake.unique.email()
+        return str(self.fake.unique.email())
 
     def validation_type(self, flow: ProjectFlow) -> BiometricValidationType:
         """The validation type a flow of this type is used with."""
@@ -232,7 +238,9 @@ class WorldBuilder:
             return BiometricValidationType.ONE_TIME_LINK
         return BiometricValidationType(flow.type.value)
 
-    def outcome(self, flow: ProjectFlow, status: BiometricValidationStatus, created: datetime) -> dict[str, object]:
+    def outcome(
+        self, flow: ProjectFlow, status: BiometricValidationStatus, created: datetime
+    ) -> dict[str, object]:
         """The result fields of a finished validation; none for an open or expired one."""
         if status not in (BiometricValidationStatus.COMPLETED, BiometricValidationStatus.FAILED):
             return {}
@@ -264,20 +272,20 @@ class WorldBuilder:
         saved = self.random.random() < 0.5
         registrations = list(self.state.app_registrations)
         record = DocumentLiveness(
-            _id=self.state.ids.new(created),
+            id=self.state.ids.new(created),
             client=self.state.client.id,
             appRegistration=self.random.choice(registrations) if registrations else None,
             imageSaved=saved,
-            imageUrl=f"https://cdn.verifik.co/document-liveness/document-liveness-{int(created.timestamp() * 1000)}"
-            if saved
-            else None,
+            imageUrl=saved_image_url(created) if saved else None,
             status=status,
             createdAt=created,
             **({"updatedAt": created} | self.document_outcome(status, created)),
         )
         self.state.document_liveness[record.id] = record
 
-    def document_outcome(self, status: DocumentLivenessStatus, created: datetime) -> dict[str, object]:
+    def document_outcome(
+        self, status: DocumentLivenessStatus, created: datetime
+    ) -> dict[str, object]:
         """The check results of a finished record: all pass, or one fails."""
         if status not in (DocumentLivenessStatus.COMPLETED, DocumentLivenessStatus.FAILED):
             return {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -47,7 +47,7 @@ class Operation(Generic[Query, Body]):
     method: Literal["GET", "POST"]
     path: str
     query: type[Query]
-    body: type[Body] | None
+    body: type[RequestBody] | None
     response: type[BaseModel]
     action: Callable[[Call[Query, Body]], BaseModel]
 
@@ -61,7 +61,10 @@ class Operation(Generic[Query, Body]):
             body = None
             if self.body is not None:
                 body = await read_body(request, self.body, context.settings.max_body_bytes)
-            call = Call(tenant, query, body, dict(request.path_params), context.settings)
-            return json_response(self.action(call))  # type: ignore[arg-type]
+            # The body model is the one this operation declares, so it is this Body type.
+            call = Call(
+                tenant, query, cast(Body, body), dict(request.path_params), context.settings
+            )
+            return json_response(self.action(call))
 
         return Route(self.path, endpoint, methods=[self.method], name=self.operation_id)

@@ -42,5 +42,7 @@ async def handle_http_error(request: Request, error: Exception) -> Response:
 
 async def handle_unexpected_error(request: Request, error: Exception) -> Response:
     """Starlette handler: a bug still answers in the envelope; the log names no request data."""
-    logger.error("internal error on %s %s: %s", request.method, request.url.path, type(error).__name__)
+    logger.error(
+        "internal error on %s %s: %s", request.method, request.url.path, type(error).__name__
+    )
     return error_response(MockError("Server error."))

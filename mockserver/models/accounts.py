@@ -40,7 +40,7 @@ class Project(RecordModel):
 
     def summary(self) -> ProjectSummary:
         """The populated form of this project."""
-        return ProjectSummary(_id=self.id, name=self.name, description=self.description)
+        return ProjectSummary(id=self.id, name=self.name, description=self.description)
 
 
 class ProjectFlowSummary(WireModel):
@@ -70,7 +70,7 @@ class ProjectFlow(RecordModel):
 
     def summary(self) -> ProjectFlowSummary:
         """The populated form of this flow."""
-        return ProjectFlowSummary(_id=self.id, name=self.name, type=self.type)
+        return ProjectFlowSummary(id=self.id, name=self.name, type=self.type)
 
 
 class Collection(RecordModel):
@@ -119,5 +119,5 @@ class AppRegistration(RecordModel):
     def summary(self) -> AppRegistrationSummary:
         """The populated form of this registration."""
         return AppRegistrationSummary(
-            _id=self.id, fullName=self.fullName, email=self.email, status=self.status
+            id=self.id, fullName=self.fullName, email=self.email, status=self.status
         )

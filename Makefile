@@ -1,0 +1,44 @@
+# verifik-mock: `make run` starts the mock on 127.0.0.1:8000; `make test` runs every check.
+# Both set up their own virtual environment (.venv) on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+SEED   ?= 0
+
+.PHONY: setup run test lint typecheck pytest contract clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "verifik-mock needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/verifik-mock serve --host $(HOST) --port $(PORT) --seed $(SEED)
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -n 2
+
+# Refresh the contract's generated part (component schemas, parameters, error responses)
+# after changing a model; a test fails until it is done.
+contract: $(STAMP)
+	$(BIN)/python -c 'from mockserver.contract import main; main()'
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,61 @@
+"""Running the mock in a background thread on a free loopback port (tests, the pytest plugin)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+from starlette.types import ASGIApp
+
+START_TIMEOUT_SECONDS = 10.0
+
+
+class ServerStartError(RuntimeError):
+    """uvicorn did not start: the message says why; check the port and the app's settings."""
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    """A server that is up: where to reach it."""
+
+    host: str
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://{self.host}:{self.port}"
+
+
+@contextmanager
+def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[RunningServer]:
+    """Serve ``app`` with uvicorn on a free port of ``host`` until the block ends."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        _wait_until_started(server, thread)
+        yield RunningServer(host=host, port=sock.getsockname()[1])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=START_TIMEOUT_SECONDS)
+        sock.close()
+
+
+def _wait_until_started(server: uvicorn.Server, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while not server.started:
+        if not thread.is_alive():
+            raise ServerStartError("uvicorn exited while starting; see its log above")
+        if time.monotonic() > deadline:
+            raise ServerStartError(f"uvicorn did not start within {START_TIMEOUT_SECONDS} s")
+        time.sleep(0.01)

@@ -1,0 +1,40 @@
+"""Shared fixtures: a real mock server on loopback, and a client with a tenant of its own."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from mockserver import Settings, create_app
+from mockserver.server import RunningServer, serve_in_thread
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[RunningServer]:
+    """One real uvicorn serving the default-seeded mock, shared by the session."""
+    with serve_in_thread(create_app(Settings())) as running:
+        yield running
+
+
+@pytest.fixture
+def token() -> str:
+    """A token no other test uses, so the test gets a fresh tenant."""
+    return f"test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def client(server: RunningServer, token: str) -> Iterator[httpx.Client]:
+    """An HTTP client on the shared server, authenticated as this test's own tenant."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
+        yield http
+
+
+@pytest.fixture
+def anonymous(server: RunningServer) -> Iterator[httpx.Client]:
+    """An HTTP client on the shared server that sends no ``Authorization``."""
+    with httpx.Client(base_url=server.base_url, timeout=10) as http:
+        yield http
