@@ -1,0 +1,134 @@
+"""The contract, the models and the routes hold each other to one shape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from mockserver import create_app
+from mockserver.contract import generated_components, load_contract
+from mockserver.http.routes import OPERATIONS
+from mockserver.models.base import RequestBody
+from mockserver.server import RunningServer
+from tests.contract_schema import assert_matches_schema, validator_for
+
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def contract_operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every (METHOD, path, operation) the contract lists."""
+    for path, item in load_contract()["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield method.upper(), path, operation
+
+
+def ref_name(ref_holder: dict[str, Any]) -> str:
+    """The last segment of a ``$ref``."""
+    return str(ref_holder["$ref"]).rsplit("/", 1)[-1]
+
+
+def test_generated_part_of_contract_matches_the_models() -> None:
+    assert load_contract()["components"] == generated_components()["components"], (
+        "contracts/verifik.openapi.yaml is out of date with mockserver.models: run `make contract`"
+    )
+
+
+def test_every_served_route_is_in_the_contract_and_every_contract_path_is_served() -> None:
+    served = {
+        (method, route.path)  # type: ignore[attr-defined]
+        for route in create_app().routes
+        for method in route.methods or ()  # type: ignore[attr-defined]
+        if method != "HEAD"
+    }
+    documented = {(method, path) for method, path, _ in contract_operations()}
+    assert served == documented
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.operation_id)
+def test_each_operation_lists_the_query_parameters_its_model_reads(operation: Any) -> None:
+    documented = load_contract()["paths"][operation.path][operation.method.lower()]
+    listed = {ref_name(parameter) for parameter in documented.get("parameters", [])}
+    expected = {
+        f"{operation.query.__name__}.{info.alias or name}"
+        for name, info in operation.query.model_fields.items()
+    }
+    if "{id}" in operation.path:
+        expected.add("id")
+    assert listed == expected
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.operation_id)
+def test_each_operation_declares_its_body_and_success_models(operation: Any) -> None:
+    documented = load_contract()["paths"][operation.path][operation.method.lower()]
+    assert documented["operationId"] == operation.operation_id
+    success = documented["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ref_name(success) == operation.response.__name__
+    body = documented.get("requestBody", {}).get("content", {}).get("application/json")
+    declared: type[RequestBody] | None = operation.body
+    assert (ref_name(body["schema"]) if body else None) == (declared and declared.__name__)
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def test_every_reference_in_the_contract_resolves() -> None:
+    contract = load_contract()
+    for ref in set(_refs(contract)):
+        node: Any = contract
+        for part in ref.removeprefix("#/").split("/"):
+            assert part in node, f"{ref} does not resolve"
+            node = node[part]
+
+
+def _examples() -> Iterator[tuple[str, dict[str, Any], Any]]:
+    for method, path, operation in contract_operations():
+        bodies = [("request", operation.get("requestBody", {}))] + [
+            (f"response {status}", response) for status, response in operation["responses"].items()
+        ]
+        for where, holder in bodies:
+            media = holder.get("content", {}).get("application/json", {})
+            for name, example in media.get("examples", {}).items():
+                yield f"{method} {path} {where} {name}", media["schema"], example["value"]
+
+
+@pytest.mark.parametrize(("label", "schema", "example"), list(_examples()), ids=lambda v: "")
+def test_every_example_in_the_contract_matches_its_schema(
+    label: str, schema: dict[str, Any], example: Any
+) -> None:
+    validator_for(schema["$ref"]).validate(example)
+
+
+def test_a_new_tenants_seeded_world_matches_the_contract(client: httpx.Client) -> None:
+    everything = "?limit=100&populates[]=client"
+    validations = client.get(
+        f"/v2/biometric-validations{everything}&populates[]=project"
+        "&populates[]=projectFlow&populates[]=livenessSession"
+    )
+    assert_matches_schema(validations.json(), "BiometricValidationList")
+    documents = client.get(f"/v2/document-liveness{everything}&populates[]=appRegistration")
+    assert_matches_schema(documents.json(), "DocumentLivenessList")
+    assert_matches_schema(client.get("/v2/projects?limit=100").json(), "ProjectList")
+    assert_matches_schema(client.get("/v2/project-flows?limit=100").json(), "ProjectFlowList")
+
+
+def test_the_served_contract_is_the_file(server: RunningServer) -> None:
+    assert httpx.get(f"{server.base_url}/openapi.json").json() == load_contract()
+
+
+def test_the_docs_page_lists_every_operation(server: RunningServer) -> None:
+    page = httpx.get(f"{server.base_url}/docs")
+    assert page.headers["content-type"].startswith("text/html")
+    for _, _, operation in contract_operations():
+        assert f'id="{operation["operationId"]}"' in page.text

@@ -1,0 +1,56 @@
+"""Same seed, same requests: the same bytes, across two real server starts."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+
+from mockserver import Settings, create_app
+from mockserver.server import serve_in_thread
+
+TINY_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+)
+
+
+def run_session(seed: int) -> list[bytes]:
+    """Start a server with ``seed``, play a fixed sequence of requests, return every body."""
+    with (
+        serve_in_thread(create_app(Settings(seed=seed))) as server,
+        httpx.Client(base_url=server.base_url, headers={"Authorization": "Bearer team-a"}) as http,
+    ):
+        flows = http.get("/v2/project-flows?type=login").json()["data"]
+        created = http.post(
+            "/v2/biometric-validations",
+            json={
+                "project": flows[0]["project"],
+                "projectFlow": flows[0]["_id"],
+                "identifier": "ana@example.com",
+                "type": "login",
+            },
+        )
+        document = http.post(
+            "/v2/document-liveness",
+            json={"image": base64.b64encode(TINY_PNG).decode(), "validatePrintedCopy": True},
+        )
+        validation_id = created.json()["data"]["_id"]
+        everything = "populates[]=client&populates[]=project&populates[]=livenessSession"
+        responses = [
+            http.get("/v2/project-flows?type=login"),
+            created,
+            document,
+            http.get(f"/v2/biometric-validations/{validation_id}?{everything}"),
+            http.get(f"/v2/biometric-validations?limit=100&{everything}"),
+            http.get("/v2/document-liveness?limit=100&populates[]=appRegistration"),
+            http.get("/v2/projects"),
+        ]
+        return [response.content for response in responses]
+
+
+def test_two_starts_with_the_same_seed_answer_byte_identical_responses() -> None:
+    assert run_session(seed=11) == run_session(seed=11)
+
+
+def test_another_seed_gives_another_world() -> None:
+    assert run_session(seed=11)[-1] != run_session(seed=12)[-1]
