@@ -12,6 +12,13 @@ no other module decides statuses::
     ├── UnsupportedMediaTypeError    415 UNSUPPORTED_MEDIA_TYPE
     ├── MissingParameterError        409 MISSING_PARAMETER
     ├── InvalidProjectFlowError      409 INVALID_PROJECT_FLOW
+    ├── LivenessSessionTokenMissingError   403 LIVENESS_SESSION_TOKEN_MISSING
+    ├── TokenNotRightError                 403 TOKEN_NOT_RIGHT
+    ├── LivenessSessionExpiredError        409 LIVENESS_SESSION_EXPIRED
+    ├── LivenessSessionUsedError           409 LIVENESS_SESSION_USED
+    ├── LivenessFailedError                409 LIVENESS_FAILED
+    ├── CollectionNotSetError              409 COLLECTION_NOT_SET
+    ├── PersonNotFoundError                404 PERSON_NOT_FOUND
     ├── InvalidImageError            400 INVALID_IMAGE_FORMAT
     ├── ImageTooLargeError           413 IMAGE_TOO_LARGE
     ├── RouteNotFoundError           404 NOT_FOUND
@@ -89,6 +96,61 @@ class InvalidProjectFlowError(MockError):
 
     def __init__(self, message: str = "Invalid project flow"):
         super().__init__(message)
+
+
+class LivenessSessionTokenMissingError(MockError):
+    """Validate needs the liveness-session token of the validation's create response."""
+
+    status = 403
+    code = "LIVENESS_SESSION_TOKEN_MISSING"
+
+    def __init__(self, message: str = "liveness_session_token_missing") -> None:
+        super().__init__(message)
+
+
+class TokenNotRightError(MockError):
+    """The token is not a liveness-session token of this mock: use the create response's."""
+
+    status = 403
+    code = "TOKEN_NOT_RIGHT"
+
+    def __init__(self, message: str = "token_not_right") -> None:
+        super().__init__(message)
+
+
+class LivenessSessionExpiredError(MockError):
+    """The session's time ran out: create a new biometric validation."""
+
+    status = 409
+    code = "LIVENESS_SESSION_EXPIRED"
+
+
+class LivenessSessionUsedError(MockError):
+    """The session was already validated once (or cancelled): create a new validation."""
+
+    status = 409
+    code = "LIVENESS_SESSION_USED"
+
+
+class LivenessFailedError(MockError):
+    """The liveness score is under the flow's ``livenessMinScore``; the validation failed."""
+
+    status = 409
+    code = "LIVENESS_FAILED"
+
+
+class CollectionNotSetError(MockError):
+    """The flow has no collection to search: give it an ``assignedCollection``."""
+
+    status = 409
+    code = "COLLECTION_NOT_SET"
+
+
+class PersonNotFoundError(MockError):
+    """No enrolled person matched at the flow's ``searchMinScore``; the validation failed."""
+
+    status = 404
+    code = "PERSON_NOT_FOUND"
 
 
 class InvalidImageError(MockError):

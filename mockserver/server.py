@@ -33,11 +33,13 @@ class RunningServer:
 
 
 @contextmanager
-def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[RunningServer]:
-    """Serve ``app`` with uvicorn on a free port of ``host`` until the block ends."""
+def serve_in_thread(
+    app: ASGIApp, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[RunningServer]:
+    """Serve ``app`` with uvicorn on ``host`` until the block ends; port 0 takes a free one."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
+    sock.bind((host, port))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

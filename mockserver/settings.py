@@ -26,6 +26,10 @@ class Settings:
     """Request bodies above this get 413 PAYLOAD_TOO_LARGE."""
     max_image_bytes: int = 5 * 1024 * 1024
     """Decoded images above this get 413 IMAGE_TOO_LARGE."""
+    liveness_score: float | None = None
+    """Server-wide liveness score for every capture (``--liveness-score``); None: the image's."""
+    search_score: float | None = None
+    """Server-wide 1:N search score (``--search-score``); None: the image's."""
     persons_per_collection: int = 5
     records_per_status: int = 2
     """How many seeded validations and document-liveness records each status gets."""

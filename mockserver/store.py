@@ -9,8 +9,10 @@ from datetime import datetime
 from random import Random
 
 from mockserver.clock import MockClock
+from mockserver.domain.scenarios import ScenarioRule
 from mockserver.ids import ObjectIdFactory
 from mockserver.models import (
+    AppLogin,
     AppRegistration,
     BiometricValidation,
     Client,
@@ -39,8 +41,19 @@ class TenantState:
     validations: dict[str, BiometricValidation] = field(default_factory=dict)
     liveness_sessions: dict[str, LivenessSession] = field(default_factory=dict)
     document_liveness: dict[str, DocumentLiveness] = field(default_factory=dict)
+    app_logins: dict[str, AppLogin] = field(default_factory=dict)
+    scenario_rules: dict[str, ScenarioRule] = field(default_factory=dict)
+    """Control-API rules by identifier."""
+    validation_of_session: dict[str, str] = field(default_factory=dict)
+    """Which validation each liveness session belongs to (session id -> validation id)."""
     expiries: list[tuple[datetime, str]] = field(default_factory=list)
     """A min-heap of (instant, validation or session id) still due to lapse: cheap sweeps."""
+
+    def add_validation(self, validation: BiometricValidation, session: LivenessSession) -> None:
+        """Store a validation with its liveness session, indexed both ways."""
+        self.liveness_sessions[session.id] = session
+        self.validations[validation.id] = validation
+        self.validation_of_session[session.id] = validation.id
 
     def schedule_expiry(self, deadline: datetime, record_id: str) -> None:
         """Remember that the validation or session ``record_id`` lapses at ``deadline``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import socket
 
 import httpx
 
@@ -14,10 +15,11 @@ TINY_PNG = base64.b64decode(
 )
 
 
-def run_session(seed: int) -> list[bytes]:
-    """Start a server with ``seed``, play a fixed sequence of requests, return every body."""
+def run_session(seed: int, port: int) -> list[bytes]:
+    """Start a server with ``seed`` on ``port``, play a fixed sequence of requests, return
+    every body. The port is part of the requests: hosted-page URLs carry the Host header."""
     with (
-        serve_in_thread(create_app(Settings(seed=seed))) as server,
+        serve_in_thread(create_app(Settings(seed=seed)), port=port) as server,
         httpx.Client(base_url=server.base_url, headers={"Authorization": "Bearer team-a"}) as http,
     ):
         flows = http.get("/v2/project-flows?type=login").json()["data"]
@@ -48,9 +50,18 @@ def run_session(seed: int) -> list[bytes]:
         return [response.content for response in responses]
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def test_two_starts_with_the_same_seed_answer_byte_identical_responses() -> None:
-    assert run_session(seed=11) == run_session(seed=11)
+    port = free_port()
+    assert run_session(seed=11, port=port) == run_session(seed=11, port=port)
 
 
 def test_another_seed_gives_another_world() -> None:
-    assert run_session(seed=11)[-1] != run_session(seed=12)[-1]
+    port = free_port()
+    assert run_session(seed=11, port=port)[-1] != run_session(seed=12, port=port)[-1]

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from mockserver.server import RunningServer
 from tests.contract_schema import assert_matches_schema
 
+TINY_PNG_BASE64 = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg"
+    "=="
+)
 PAGES = Path(__file__).parents[2] / "shared" / "verifik-docs"
 
 
@@ -43,7 +49,7 @@ def test_create_page_python_example_creates_a_validation(server: RunningServer) 
     )
     code = code.replace("https://api.verifik.co", server.base_url)
     body = json.loads(run_python(code))
-    assert_matches_schema(body, "BiometricValidationResponse")
+    assert_matches_schema(body, "CreatedBiometricValidationResponse")
     assert body["data"]["status"] == "new"
     assert body["data"]["expiresAt"] == "2024-01-15T11:30:00Z"
 
@@ -63,3 +69,51 @@ def test_list_document_liveness_page_python_example_lists_completed_records(
     assert body["data"]
     assert {record["status"] for record in body["data"]} == {"completed"}
     assert {"fullName", "email"} <= body["data"][0]["appRegistration"].keys()
+
+
+def validate_page_curl(server: RunningServer) -> str:
+    """The validate page's curl command, pointed at ``server``."""
+    command = page_snippet(
+        "validate-app-login.txt",
+        "curl -X POST https://api.verifik.co/v2/biometric-validations/validate \\",
+        "  }'",
+    )
+    return command.replace("https://api.verifik.co", server.base_url)
+
+
+def run_curl(command: str) -> str:
+    """Run a page's curl command (its line continuations joined) and return what it printed."""
+    arguments = shlex.split(command.replace("\\\n", " "))
+    done = subprocess.run(arguments, capture_output=True, text=True, timeout=30, check=True)
+    return done.stdout
+
+
+def test_validate_page_curl_example_as_written_is_refused_for_its_placeholder_token(
+    server: RunningServer,
+) -> None:
+    body = json.loads(run_curl(validate_page_curl(server)))
+    assert_matches_schema(body, "ErrorResponse")
+    assert body["code"] == "TOKEN_NOT_RIGHT"
+
+
+def test_validate_page_curl_example_with_a_session_token_and_image_validates(
+    server: RunningServer, client: httpx.Client
+) -> None:
+    flow = client.get("/v2/project-flows?type=onboarding").json()["data"][0]
+    created = client.post(
+        "/v2/biometric-validations",
+        json={
+            "project": flow["project"],
+            "projectFlow": flow["_id"],
+            "identifier": "ana@example.com",
+            "type": "onboarding",
+        },
+    ).json()["data"]
+    command = validate_page_curl(server)
+    command = command.replace("YOUR_ACCESS_TOKEN", created["token"]).replace(
+        '"..."', f'"{TINY_PNG_BASE64}"'
+    )
+    body = json.loads(run_curl(command))
+    assert_matches_schema(body, "ValidateResponse")
+    assert body["data"]["appLogin"]["status"] == "validated"
+    assert body["data"]["livenessSession"]["status"] == "completed"

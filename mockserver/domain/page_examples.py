@@ -64,7 +64,7 @@ def add_page_examples(state: TenantState, collection_id: str) -> None:
         assignedCollection=collection_id,
         **_stamps(_CREATED),
     )
-    state.liveness_sessions[LIVENESS_SESSION_ID] = LivenessSession(
+    session = LivenessSession(
         id=LIVENESS_SESSION_ID,
         identifier="user@example.com",
         client=client,
@@ -74,7 +74,7 @@ def add_page_examples(state: TenantState, collection_id: str) -> None:
         expiresAt=parse_timestamp("2024-01-15T10:40:00Z"),
         **_stamps(_CREATED, _FINISHED),
     )
-    state.validations[VALIDATION_ID] = _example_validation(client)
+    state.add_validation(_example_validation(client), session)
     state.app_registrations[APP_REGISTRATION_ID] = AppRegistration(
         id=APP_REGISTRATION_ID,
         client=client,

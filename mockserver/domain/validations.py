@@ -30,9 +30,15 @@ _FILTERED_FIELDS = (
 
 
 def create_validation(
-    state: TenantState, body: CreateBiometricValidationRequest, session_ttl: timedelta
+    state: TenantState,
+    body: CreateBiometricValidationRequest,
+    session_ttl: timedelta,
+    hosted_base_url: str,
 ) -> BiometricValidation:
-    """Store a new validation in status ``new`` with an active liveness session."""
+    """Store a new validation in status ``new`` with an active liveness session.
+
+    Its ``url`` is the mock's hosted capture page under ``hosted_base_url``.
+    """
     usable_flow(state, body.project, body.projectFlow)
     now = state.clock.tick()
     session_end = now + session_ttl
@@ -49,16 +55,17 @@ def create_validation(
         createdAt=now,
         updatedAt=now,
     )
+    validation_id = state.ids.new(now)
     validation = BiometricValidation(
-        id=state.ids.new(now),
+        id=validation_id,
         client=state.client.id,
         livenessSession=session.id,
+        url=f"{hosted_base_url}/__mock__/hosted/{validation_id}",
         createdAt=now,
         updatedAt=now,
         **body.model_dump(exclude_none=True),
     )
-    state.liveness_sessions[session.id] = session
-    state.validations[validation.id] = validation
+    state.add_validation(validation, session)
     state.schedule_expiry(session.expiresAt, session.id)
     if validation.expiresAt is not None:
         state.schedule_expiry(validation.expiresAt, validation.id)

@@ -66,6 +66,13 @@ def _faker() -> Faker:
     return Faker("es_CO")
 
 
+def person_name(identifier: str) -> str:
+    """A plausible name for someone enrolled under ``identifier``, the same every time."""
+    fake = _faker()
+    fake.seed_instance(int.from_bytes(hashlib.sha256(identifier.encode()).digest()[:8], "big"))
+    return str(fake.name())
+
+
 def tenant_seed(seed: int, client_id: str) -> int:
     """The seed of one tenant's world, from the server's seed and the client id alone."""
     digest = hashlib.sha256(f"{seed}:{client_id}".encode()).digest()
@@ -219,8 +226,7 @@ class WorldBuilder:
             createdAt=created,
             **({"updatedAt": created} | self.outcome(flow, status, created)),
         )
-        self.state.liveness_sessions[session.id] = session
-        self.state.validations[validation.id] = validation
+        self.state.add_validation(validation, session)
         if open_:
             self.state.schedule_expiry(session.expiresAt, session.id)
             self.state.schedule_expiry(expires, validation.id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from mockserver.domain.sessions import SessionAccess, open_session
 from mockserver.domain.tenancy import client_id_for_token
 from mockserver.errors import AuthenticationError
 from mockserver.settings import Settings
@@ -41,3 +42,11 @@ class ServerContext:
         """The tenant named by an ``Authorization`` header; 401 if it names none."""
         token = bearer_token(authorization)
         return self.tenants.get(client_id_for_token(token, self.settings.signing_secret))
+
+    def session_for(self, authorization: str | None) -> SessionAccess:
+        """The liveness session named by an ``Authorization`` header; 403 if none."""
+        try:
+            token = bearer_token(authorization)
+        except AuthenticationError:
+            token = None
+        return open_session(self.tenants, token, self.settings.session_secret)

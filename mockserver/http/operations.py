@@ -15,10 +15,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.domain.scenarios import ScoreOverrides
 from mockserver.http.body import read_body
 from mockserver.http.context import ServerContext
 from mockserver.http.query import parse_query
 from mockserver.http.responses import json_response
+from mockserver.http.scenario_headers import score_overrides
+from mockserver.models import LivenessSession
 from mockserver.models.base import RequestBody
 from mockserver.models.queries import QueryModel
 from mockserver.settings import Settings
@@ -37,6 +40,11 @@ class Call(Generic[Query, Body]):
     body: Body
     path: dict[str, str]
     settings: Settings
+    base_url: str
+    overrides: ScoreOverrides
+    """Scores this request's ``X-Mock-*`` headers force."""
+    session: LivenessSession | None = None
+    """The liveness session, for operations authenticated by a session token."""
 
 
 @dataclass(frozen=True)
@@ -50,20 +58,35 @@ class Operation(Generic[Query, Body]):
     body: type[RequestBody] | None
     response: type[BaseModel]
     action: Callable[[Call[Query, Body]], BaseModel]
+    auth: Literal["client", "session"] = "client"
+    """Whose token the operation takes: a client's, or a liveness session's (validate)."""
 
     def route(self) -> Route:
         """A Starlette route that reads the request with this operation's models."""
 
         async def endpoint(request: Request) -> Response:
             context = ServerContext.of(request)
-            tenant = context.tenant_for(request.headers.get("authorization"))
+            authorization = request.headers.get("authorization")
+            session = None
+            if self.auth == "session":
+                access = context.session_for(authorization)
+                tenant, session = access.tenant, access.session
+            else:
+                tenant = context.tenant_for(authorization)
             query = parse_query(request.query_params, self.query)
             body = None
             if self.body is not None:
                 body = await read_body(request, self.body, context.settings.max_body_bytes)
-            # The body model is the one this operation declares, so it is this Body type.
             call = Call(
-                tenant, query, cast(Body, body), dict(request.path_params), context.settings
+                tenant=tenant,
+                query=query,
+                # The body model is the one this operation declares, so it is this Body type.
+                body=cast(Body, body),
+                path=dict(request.path_params),
+                settings=context.settings,
+                base_url=str(request.base_url).rstrip("/"),
+                overrides=score_overrides(request.headers),
+                session=session,
             )
             return json_response(self.action(call))
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from mockserver.domain import document_liveness, projects, validations
+from mockserver.domain import document_liveness, projects, validation_flow, validations
+from mockserver.domain.sessions import session_token
 from mockserver.http.envelopes import page_envelope
 from mockserver.http.operations import Call, Operation
 from mockserver.models import (
     BiometricValidationList,
     BiometricValidationResponse,
+    CreatedBiometricValidation,
+    CreatedBiometricValidationResponse,
     DocumentLivenessList,
     DocumentLivenessResponse,
     ProjectFlowList,
     ProjectFlowResponse,
     ProjectList,
     ProjectResponse,
+    ValidateResponse,
 )
 from mockserver.models.queries import (
     ListBiometricValidationsQuery,
@@ -29,14 +33,32 @@ from mockserver.models.requests import (
     CreateDocumentLivenessRequest,
     CreateProjectFlowRequest,
     CreateProjectRequest,
+    ValidateRequest,
 )
 
 
 def _create_validation(
     call: Call[NoQuery, CreateBiometricValidationRequest],
-) -> BiometricValidationResponse:
-    record = validations.create_validation(call.tenant, call.body, call.settings.session_ttl)
-    return BiometricValidationResponse(data=record)
+) -> CreatedBiometricValidationResponse:
+    record = validations.create_validation(
+        call.tenant, call.body, call.settings.session_ttl, call.base_url
+    )
+    session = call.tenant.liveness_sessions[str(record.livenessSession)]
+    token = session_token(session, call.settings.session_secret)
+    created = CreatedBiometricValidation(**dict(record), token=token)
+    return CreatedBiometricValidationResponse(data=created)
+
+
+def _validate(call: Call[NoQuery, ValidateRequest]) -> ValidateResponse:
+    assert call.session is not None, "validate is authenticated by a liveness session"
+    result = validation_flow.validate_capture(
+        call.tenant, call.session, call.body.image, call.overrides, call.settings
+    )
+    return ValidateResponse(
+        data=result,
+        signature=validation_flow.response_signature(result, call.settings.session_secret),
+        id=validation_flow.response_id(call.tenant),
+    )
 
 
 def _list_validations(call: Call[ListBiometricValidationsQuery, None]) -> BiometricValidationList:
@@ -98,7 +120,12 @@ def _retrieve_project_flow(call: Call[NoQuery, None]) -> ProjectFlowResponse:
 OPERATIONS: list[Operation] = [  # type: ignore[type-arg]
     Operation(
         "createBiometricValidation", "POST", "/v2/biometric-validations",
-        NoQuery, CreateBiometricValidationRequest, BiometricValidationResponse, _create_validation,
+        NoQuery, CreateBiometricValidationRequest, CreatedBiometricValidationResponse,
+        _create_validation,
+    ),
+    Operation(
+        "validateBiometricValidation", "POST", "/v2/biometric-validations/validate",
+        NoQuery, ValidateRequest, ValidateResponse, _validate, auth="session",
     ),
     Operation(
         "listBiometricValidations", "GET", "/v2/biometric-validations",

@@ -16,15 +16,19 @@ from mockserver.models.accounts import (
     ProjectSummary,
 )
 from mockserver.models.biometric_validation import (
+    AppLogin,
     BiometricData,
     BiometricValidation,
+    CreatedBiometricValidation,
     LivenessSession,
+    ValidationResult,
     VerificationResults,
 )
 from mockserver.models.document_liveness import CheckResult, DocumentLiveness, ValidationResults
 from mockserver.models.envelopes import (
     BiometricValidationList,
     BiometricValidationResponse,
+    CreatedBiometricValidationResponse,
     DocumentLivenessList,
     DocumentLivenessResponse,
     ErrorResponse,
@@ -34,9 +38,11 @@ from mockserver.models.envelopes import (
     ProjectList,
     ProjectResponse,
     Signature,
+    ValidateResponse,
 )
 
 __all__ = [
+    "AppLogin",
     "AppRegistration",
     "AppRegistrationSummary",
     "BiometricData",
@@ -46,6 +52,8 @@ __all__ = [
     "CheckResult",
     "Client",
     "Collection",
+    "CreatedBiometricValidation",
+    "CreatedBiometricValidationResponse",
     "DocumentLiveness",
     "DocumentLivenessList",
     "DocumentLivenessResponse",
@@ -62,6 +70,8 @@ __all__ = [
     "ProjectResponse",
     "ProjectSummary",
     "Signature",
+    "ValidateResponse",
+    "ValidationResult",
     "ValidationResults",
     "VerificationResults",
 ]

@@ -7,6 +7,8 @@ from pydantic import Field
 from mockserver.models.accounts import Client, ProjectFlowSummary, ProjectSummary
 from mockserver.models.base import RecordId, RecordModel, Score, Timestamp, WireModel
 from mockserver.models.enums import (
+    AppLoginStatus,
+    AppLoginType,
     BiometricValidationStatus,
     BiometricValidationType,
     CheckOutcome,
@@ -68,6 +70,44 @@ class BiometricValidation(RecordModel):
     biometricData: BiometricData | None = None
     verificationResults: VerificationResults | None = None
     riskScore: Score | None = None
+    url: str | None = Field(
+        default=None, description="The hosted capture page a user opens to complete it."
+    )
     createdAt: Timestamp
     updatedAt: Timestamp
     completedAt: Timestamp | None = None
+
+
+class CreatedBiometricValidation(BiometricValidation):
+    """A validation as its create answers it: with the token its capture authenticates with."""
+
+    token: str | None = Field(
+        default=None,
+        description="The liveness-session token (JWT, claims `id` and `pf`) that "
+        "`POST /v2/biometric-validations/validate` takes as its bearer token. "
+        "The mock always sends it; Verifik's create page does not show it.",
+    )
+
+
+class AppLogin(RecordModel):
+    """The login a successful validation creates (the validate page's ``appLogin``)."""
+
+    project: RecordId
+    projectFlow: RecordId
+    client: RecordId
+    status: AppLoginStatus
+    type: AppLoginType = AppLoginType.FACE_LIVENESS
+    biometricValidation: RecordId
+    face: RecordId = Field(description="The identity image this capture created.")
+    name: str = Field(description="The name of the person identified.")
+    createdAt: Timestamp
+    updatedAt: Timestamp
+
+
+class ValidationResult(WireModel):
+    """What a successful validate returns inside ``data``."""
+
+    appLogin: AppLogin
+    livenessSession: LivenessSession
+    person: RecordId = Field(description="The id of the person identified.")
+    token: str = Field(description="JWT for authenticated access, as Verifik's hosted page gets.")

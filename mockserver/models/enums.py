@@ -97,3 +97,25 @@ class AppRegistrationStatus(StrEnum):
     NEEDS_MANUAL_VERIFICATION = "needs_manual_verification"
     FAILED = "failed"
     EXPIRED = "expired"
+
+
+class AppLoginStatus(StrEnum):
+    """Where an app login stands (the validate page's list)."""
+
+    PENDING = "pending"
+    VALIDATED = "validated"
+    FAILED = "failed"
+
+
+class AppLoginType(StrEnum):
+    """How an app login authenticated; face liveness is the only kind this API makes."""
+
+    FACE_LIVENESS = "faceLiveness"
+
+
+class DeviceOs(StrEnum):
+    """The device a capture was taken on."""
+
+    DESKTOP = "DESKTOP"
+    IOS = "IOS"
+    ANDROID = "ANDROID"

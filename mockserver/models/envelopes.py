@@ -8,7 +8,11 @@ from pydantic import Field
 
 from mockserver.models.accounts import Project, ProjectFlow
 from mockserver.models.base import WireModel
-from mockserver.models.biometric_validation import BiometricValidation
+from mockserver.models.biometric_validation import (
+    BiometricValidation,
+    CreatedBiometricValidation,
+    ValidationResult,
+)
 from mockserver.models.document_liveness import DocumentLiveness
 
 Record = TypeVar("Record", bound=WireModel)
@@ -56,6 +60,18 @@ class ErrorResponse(WireModel):
 
 class BiometricValidationResponse(SingleRecord[BiometricValidation]):
     """One biometric validation."""
+
+
+class CreatedBiometricValidationResponse(SingleRecord[CreatedBiometricValidation]):
+    """A new biometric validation, with its liveness-session token."""
+
+
+class ValidateResponse(WireModel):
+    """The validate page's answer: the result, a signature string and a response id."""
+
+    data: ValidationResult
+    signature: str = Field(description="A unique signature for the validation result.")
+    id: str = Field(description="A unique identifier for the validation response.")
 
 
 class BiometricValidationList(RecordPage[BiometricValidation]):

@@ -10,6 +10,7 @@ from mockserver.models.base import RecordId, RequestBody, Score, Timestamp
 from mockserver.models.enums import (
     BiometricValidationType,
     Calibration,
+    DeviceOs,
     Language,
     ProjectFlowStatus,
     ProjectFlowType,
@@ -47,7 +48,7 @@ class ValidateRequest(RequestBody):
     """The validate page's body: the face to check."""
 
     image: Image = Field(min_length=1)
-    os: str | None = Field(default=None, pattern="^(DESKTOP|IOS|ANDROID)$")
+    os: DeviceOs | None = None
 
 
 class CreateDocumentLivenessRequest(RequestBody):

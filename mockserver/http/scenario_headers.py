@@ -1,0 +1,31 @@
+"""The per-request injection headers: ``X-Mock-Liveness-Score`` and ``X-Mock-Search-Score``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mockserver.domain.scenarios import ScoreOverrides
+from mockserver.errors import InvalidParametersError
+
+LIVENESS_HEADER = "x-mock-liveness-score"
+SEARCH_HEADER = "x-mock-search-score"
+
+
+def _score(headers: Mapping[str, str], name: str) -> float | None:
+    raw = headers.get(name)
+    if raw is None:
+        return None
+    try:
+        score = float(raw)
+    except ValueError:
+        score = -1.0
+    if not 0 <= score <= 1:
+        raise InvalidParametersError(f"Invalid header '{name}': a score from 0 to 1, not {raw!r}")
+    return score
+
+
+def score_overrides(headers: Mapping[str, str]) -> ScoreOverrides:
+    """The scores this request's headers force, if any."""
+    return ScoreOverrides(
+        liveness=_score(headers, LIVENESS_HEADER), search=_score(headers, SEARCH_HEADER)
+    )
