@@ -1,16 +1,24 @@
-"""Reading the images clients send: raw base64 or a data URI, holding a JPEG or a PNG."""
+"""Reading the images clients send: raw base64 or a data URI, holding a JPEG or a PNG.
+
+A PNG may also carry a ``verifik-mock`` text chunk naming the scores it should get
+(``liveness=0.30;search=0.40``): the sample images in ``fixtures/images`` use it to have
+known outcomes, as a test card has.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import re
+import struct
 from dataclasses import dataclass
 
 from mockserver.errors import ImageTooLargeError, InvalidImageError
 
 _DATA_URI = re.compile(r"^data:image/(?P<subtype>[a-z+.-]+);base64,", re.IGNORECASE)
-_SIGNATURES = {b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+HINT_KEYWORD = b"verifik-mock"
+_SIGNATURES = {b"\xff\xd8\xff": "jpeg", PNG_SIGNATURE: "png"}
 
 
 @dataclass(frozen=True)
@@ -34,3 +42,30 @@ def decode_image(encoded: str, max_bytes: int) -> DecodedImage:
         if data.startswith(signature):
             return DecodedImage(data=data, format=image_format)
     raise InvalidImageError("Image must be a JPEG or PNG")
+
+
+def score_hints(image: DecodedImage) -> dict[str, float]:
+    """The scores a PNG's ``verifik-mock`` text chunk names (``{"liveness": 0.3}``), if any."""
+    if image.format != "png":
+        return {}
+    offset = len(PNG_SIGNATURE)
+    while offset + 8 <= len(image.data):
+        length, kind = struct.unpack(">I4s", image.data[offset : offset + 8])
+        chunk = image.data[offset + 8 : offset + 8 + length]
+        if kind == b"tEXt" and chunk.startswith(HINT_KEYWORD + b"\0"):
+            return _parse_hints(chunk[len(HINT_KEYWORD) + 1 :].decode("latin-1"))
+        offset += 12 + length
+    return {}
+
+
+def _parse_hints(text: str) -> dict[str, float]:
+    hints: dict[str, float] = {}
+    for pair in text.split(";"):
+        name, _, value = pair.partition("=")
+        try:
+            score = float(value)
+        except ValueError:
+            continue
+        if 0 <= score <= 1:
+            hints[name.strip()] = score
+    return hints

@@ -1,8 +1,9 @@
 """Telling the mock to fail: score overrides from each layer a user works at.
 
 Precedence, most specific first: a request's own headers, then a rule set for the
-identifier through the control API, then a magic identifier, then the server-wide
-``--liveness-score`` / ``--search-score``, and last the score the image itself gets.
+identifier through the control API, then a magic identifier, then a sample image's own
+score hint, then the server-wide ``--liveness-score`` / ``--search-score``, and last the
+score the image's bytes give.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from mockserver import tokens
 from mockserver.domain.expiry import sweep_expired
-from mockserver.domain.images import DecodedImage, decode_image
+from mockserver.domain.images import DecodedImage, decode_image, score_hints
 from mockserver.domain.scenarios import ScoreOverrides, magic_overrides, take_rule
 from mockserver.domain.scoring import stable_score
 from mockserver.domain.world import person_name
@@ -239,9 +239,11 @@ def validate_capture(
     image = decode_image(encoded_image, settings.max_image_bytes)
     run = ValidationRun(state, state.liveness_sessions[session.id], settings.session_secret)
     identifier = run.validation.identifier
+    hints = score_hints(image)
     overrides = (
         request_overrides.over(take_rule(state.scenario_rules, identifier))
         .over(magic_overrides(identifier))
+        .over(ScoreOverrides(liveness=hints.get("liveness"), search=hints.get("search")))
         .over(ScoreOverrides(liveness=settings.liveness_score, search=settings.search_score))
     )
     return run.run(image, capture_scores(image, overrides))

@@ -203,7 +203,10 @@ class WorldBuilder:
         expires = created + (timedelta(days=1) if open_ else timedelta(hours=1))
         session = LivenessSession(
             id=self.state.ids.new(created),
-            identifier=self.identifier(),
+            identifier=self.identifier(
+                enrolled=status is BiometricValidationStatus.COMPLETED
+                or flow.type is ProjectFlowType.LOGIN
+            ),
             client=self.state.client.id,
             project=flow.project,
             projectFlow=flow.id,
@@ -231,10 +234,10 @@ class WorldBuilder:
             self.state.schedule_expiry(session.expiresAt, session.id)
             self.state.schedule_expiry(expires, validation.id)
 
-    def identifier(self) -> str:
-        """Most seeded validations are for enrolled people; some for newcomers."""
+    def identifier(self, enrolled: bool) -> str:
+        """An enrolled person's identifier, or for some open or failed ones, a newcomer's."""
         persons = list(self.state.persons.values())
-        if persons and self.random.random() < 0.7:
+        if persons and (enrolled or self.random.random() < 0.7):
             return self.random.choice(persons).identifier
         return str(self.fake.unique.email())
 

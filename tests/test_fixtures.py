@@ -1,0 +1,60 @@
+"""The sample images in fixtures/ are the ones tests/sample_images.py makes, with the
+outcomes the README states."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.sample_images import SAMPLE_HINTS, face_png
+
+IMAGES = Path(__file__).parents[1] / "fixtures" / "images"
+
+
+@pytest.mark.parametrize("name", SAMPLE_HINTS)
+def test_sample_image_is_what_the_generator_makes(name: str) -> None:
+    assert (IMAGES / name).read_bytes() == face_png(SAMPLE_HINTS[name])
+
+
+def validate_sample(
+    client: httpx.Client, name: str, validation_type: str, identifier: str
+) -> httpx.Response:
+    """Create a validation of ``validation_type`` for ``identifier`` and validate ``name``."""
+    flow = client.get(f"/v2/project-flows?type={validation_type}").json()["data"][0]
+    created = client.post(
+        "/v2/biometric-validations",
+        json={
+            "project": flow["project"],
+            "projectFlow": flow["_id"],
+            "identifier": identifier,
+            "type": validation_type,
+        },
+    ).json()["data"]
+    image = base64.b64encode((IMAGES / name).read_bytes()).decode()
+    return client.post(
+        "/v2/biometric-validations/validate",
+        json={"image": image},
+        headers={"Authorization": f"Bearer {created['token']}"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "code"),
+    [
+        ("face-pass.png", 200, None),
+        ("face-borderline.png", 200, None),
+        ("face-spoof.png", 409, "LIVENESS_FAILED"),
+        ("face-stranger.png", 404, "PERSON_NOT_FOUND"),
+    ],
+)
+def test_sample_image_has_the_readme_outcome_on_a_login(
+    client: httpx.Client, name: str, status: int, code: str | None
+) -> None:
+    enrolment = validate_sample(client, "face-pass.png", "onboarding", "ana@example.com")
+    assert enrolment.status_code == 200
+    answer = validate_sample(client, name, "login", "ana@example.com")
+    assert answer.status_code == status
+    assert answer.json().get("code") == code
