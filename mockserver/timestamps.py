@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 
 def format_timestamp(instant: datetime) -> str:
     """Write ``instant`` as ``2024-01-15T10:30:00Z``, with milliseconds only when it has them."""
-    utc = instant.astimezone(UTC)
-    if utc.microsecond:
-        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = instant.astimezone(UTC).replace(tzinfo=None)
+    timespec = "milliseconds" if utc.microsecond else "seconds"
+    return utc.isoformat(timespec=timespec) + "Z"
 
 
 def format_signature_time(instant: datetime) -> str:
@@ -24,3 +23,13 @@ def parse_timestamp(text: str) -> datetime:
     """Read an ISO-8601 instant; one without a zone is taken as UTC."""
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def as_utc(instant: datetime) -> datetime:
+    """``instant`` in UTC; refuses one without a zone or outside years 1 to 9999 in UTC."""
+    if instant.tzinfo is None:
+        raise ValueError("an instant needs a zone, e.g. 2024-01-15T11:30:00Z")
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the instant is outside years 1 to 9999 in UTC") from None

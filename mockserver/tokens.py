@@ -46,7 +46,7 @@ def read_claims(token: str) -> Claims | None:
         return None
     try:
         claims = json.loads(_unb64url(parts[1]))
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):
         return None
     return claims if isinstance(claims, dict) else None
 

@@ -13,14 +13,13 @@ def sweep_expired(state: TenantState) -> None:
     for record_id in state.pop_due_expiries(state.clock.now()):
         validation = state.validations.get(record_id)
         if validation is not None and validation.status in _OPEN_VALIDATION:
+            lapsed = max(validation.expiresAt or validation.createdAt, validation.createdAt)
             state.validations[record_id] = validation.model_copy(
-                update={
-                    "status": BiometricValidationStatus.EXPIRED,
-                    "updatedAt": validation.expiresAt,
-                }
+                update={"status": BiometricValidationStatus.EXPIRED, "updatedAt": lapsed}
             )
         session = state.liveness_sessions.get(record_id)
         if session is not None and session.status is LivenessSessionStatus.ACTIVE:
+            lapsed = max(session.expiresAt, session.createdAt)
             state.liveness_sessions[record_id] = session.model_copy(
-                update={"status": LivenessSessionStatus.EXPIRED, "updatedAt": session.expiresAt}
+                update={"status": LivenessSessionStatus.EXPIRED, "updatedAt": lapsed}
             )

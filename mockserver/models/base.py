@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Annotated, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -18,14 +19,15 @@ from pydantic import (
     model_validator,
 )
 
-from mockserver.timestamps import format_timestamp
+from mockserver.timestamps import as_utc, format_timestamp
 
 Timestamp = Annotated[
     datetime,
-    PlainSerializer(format_timestamp, return_type=str),
+    AfterValidator(as_utc),
+    PlainSerializer(format_timestamp, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
-"""An instant, written as ISO-8601 UTC (``2024-01-15T10:30:00Z``)."""
+"""An instant with a zone, held in UTC and written as ISO-8601 (``2024-01-15T10:30:00Z``)."""
 
 Score = Annotated[float, Field(ge=0, le=1)]
 """A score from 0.0 to 1.0, higher is better (Verifik's range)."""
