@@ -32,6 +32,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Exception: handle_unexpected_error,
         },
     )
+    # Verifik's paths have no trailing slash; one answers 404 in the envelope, not a redirect.
+    app.router.redirect_slashes = False
     app.state.context = ServerContext(
         settings=settings, tenants=TenantRegistry(partial(build_tenant, settings))
     )

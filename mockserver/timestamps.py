@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 
@@ -19,10 +20,26 @@ def format_signature_time(instant: datetime) -> str:
     return f"{utc:%B} {utc.day}, {utc.year} {hour}:{utc:%M %p}"
 
 
+_ISO_INSTANT = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$"
+)
+
+
 def parse_timestamp(text: str) -> datetime:
     """Read an ISO-8601 instant; one without a zone is taken as UTC."""
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def read_request_instant(value: object) -> object:
+    """A client's ISO-8601 instant with its zone, as a datetime; anything else is refused."""
+    if isinstance(value, str):
+        if not _ISO_INSTANT.match(value):
+            raise ValueError("an ISO-8601 instant with its zone, e.g. 2024-01-15T11:30:00Z")
+        return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    if isinstance(value, datetime):
+        return value
+    raise ValueError("an ISO-8601 instant string, e.g. 2024-01-15T11:30:00Z")
 
 
 def as_utc(instant: datetime) -> datetime:

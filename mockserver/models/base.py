@@ -12,6 +12,7 @@ from typing import Annotated, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -19,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from mockserver.timestamps import as_utc, format_timestamp
+from mockserver.timestamps import as_utc, format_timestamp, read_request_instant
 
 Timestamp = Annotated[
     datetime,
@@ -28,6 +29,13 @@ Timestamp = Annotated[
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
 """An instant with a zone, held in UTC and written as ISO-8601 (``2024-01-15T10:30:00Z``)."""
+
+RequestInstant = Annotated[
+    datetime,
+    BeforeValidator(read_request_instant),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+"""An instant a client sends: an ISO-8601 string with its zone, nothing looser."""
 
 Score = Annotated[float, Field(ge=0, le=1)]
 """A score from 0.0 to 1.0, higher is better (Verifik's range)."""

@@ -6,7 +6,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from mockserver.models.base import RecordId, RequestBody, Score, Timestamp
+from mockserver.models.base import RecordId, RequestBody, RequestInstant, Score
 from mockserver.models.enums import (
     BiometricValidationType,
     Calibration,
@@ -28,7 +28,7 @@ class CreateBiometricValidationRequest(RequestBody):
     projectFlow: RecordId
     identifier: str = Field(min_length=1)
     type: BiometricValidationType
-    expiresAt: Timestamp | None = None
+    expiresAt: RequestInstant | None = None
     redirectUrl: str | None = None
     webhookUrl: str | None = None
     requires2FA: bool = False

@@ -1,0 +1,29 @@
+"""Reading the mock's answers in tests: a 200 checked against its schema, or an error envelope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.contract_schema import assert_matches_schema
+
+Json = dict[str, Any]
+
+
+def get_answer(client: httpx.Client, path: str, schema: str, **params: Any) -> Json:
+    """The 200 answer to ``GET path``, checked against the contract's ``schema``."""
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    body: Json = response.json()
+    assert_matches_schema(body, schema)
+    return body
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> Json:
+    """``response`` is the documented error envelope with ``status`` and ``code``."""
+    assert response.status_code == status, response.text
+    body: Json = response.json()
+    assert_matches_schema(body, "ErrorResponse")
+    assert body["code"] == code
+    return body
