@@ -6,26 +6,40 @@ from functools import partial
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 
 from mockserver.domain.world import build_tenant
 from mockserver.errors import MockError
 from mockserver.http.context import ServerContext
 from mockserver.http.docs import DOC_ROUTES
+from mockserver.http.faults import FaultInjection
+from mockserver.http.journaling import Journaling
 from mockserver.http.responses import (
     handle_http_error,
     handle_mock_error,
     handle_unexpected_error,
 )
-from mockserver.http.routes import OPERATIONS
+from mockserver.http.routes import ALL_OPERATIONS
+from mockserver.journal import RequestJournal
 from mockserver.settings import Settings
 from mockserver.store import TenantRegistry
+from mockserver.webhooks import WebhookDispatcher
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    """A mock Verifik: every operation of the contract, with its own tenants and clock."""
+    """A mock Verifik: every operation of the contract, with its own tenants and clock.
+
+    Around the routes: the journal records every request, and fault injection answers
+    ``X-Mock-Latency-Ms`` and ``X-Mock-Fault`` before a ``/v2`` request is processed.
+    """
     settings = settings or Settings()
+    journal = RequestJournal(settings.journal_size)
     app = Starlette(
-        routes=[operation.route() for operation in OPERATIONS] + DOC_ROUTES,
+        routes=[operation.route() for operation in ALL_OPERATIONS] + DOC_ROUTES,
+        middleware=[
+            Middleware(Journaling, journal=journal),
+            Middleware(FaultInjection, max_latency_ms=settings.max_latency_ms),
+        ],
         exception_handlers={
             MockError: handle_mock_error,
             HTTPException: handle_http_error,
@@ -35,6 +49,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # Verifik's paths have no trailing slash; one answers 404 in the envelope, not a redirect.
     app.router.redirect_slashes = False
     app.state.context = ServerContext(
-        settings=settings, tenants=TenantRegistry(partial(build_tenant, settings))
+        settings=settings,
+        tenants=TenantRegistry(partial(build_tenant, settings)),
+        journal=journal,
+        webhooks=WebhookDispatcher(settings, journal),
     )
     return app

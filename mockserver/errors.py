@@ -23,6 +23,14 @@ no other module decides statuses::
     ├── ImageTooLargeError           413 IMAGE_TOO_LARGE
     ├── RouteNotFoundError           404 NOT_FOUND
     ├── MethodNotAllowedError        405 METHOD_NOT_ALLOWED
+    ├── FixtureNotFoundError         404 FIXTURE_NOT_FOUND
+    ├── AdminTokenError              403 ADMIN_TOKEN_REQUIRED
+    ├── InjectedFaultError           (what X-Mock-Fault asked for)
+    │   ├── InjectedServerError            500 INTERNAL_ERROR
+    │   ├── InjectedBadGatewayError        502 BAD_GATEWAY
+    │   ├── InjectedUnavailableError       503 SERVICE_UNAVAILABLE
+    │   ├── InjectedRateLimitError         429 RATE_LIMITED
+    │   └── InjectedTimeoutError           504 TIMEOUT
     └── RecordNotFoundError
         ├── BiometricValidationNotFoundError   404 BIOMETRIC_VALIDATION_NOT_FOUND
         ├── DocumentLivenessNotFoundError      404 DOCUMENT_LIVENESS_NOT_FOUND
@@ -30,6 +38,8 @@ no other module decides statuses::
 """
 
 from __future__ import annotations
+
+import sys
 
 
 class MockError(Exception):
@@ -181,6 +191,59 @@ class MethodNotAllowedError(MockError):
     code = "METHOD_NOT_ALLOWED"
 
 
+class FixtureNotFoundError(MockError):
+    """No fixture file of that name: see the files in ``fixtures/scenarios``."""
+
+    status = 404
+    code = "FIXTURE_NOT_FOUND"
+
+
+class AdminTokenError(MockError):
+    """The control API needs ``X-Mock-Admin-Token`` with the server's ``--admin-token``."""
+
+    status = 403
+    code = "ADMIN_TOKEN_REQUIRED"
+
+
+class InjectedFaultError(MockError):
+    """A failure asked for with ``X-Mock-Fault``; the request was not processed."""
+
+
+class InjectedServerError(InjectedFaultError):
+    """``X-Mock-Fault: 500``: Verifik's own server error."""
+
+    status = 500
+    code = "INTERNAL_ERROR"
+
+
+class InjectedBadGatewayError(InjectedFaultError):
+    """``X-Mock-Fault: 502``: a gateway in front of Verifik failed."""
+
+    status = 502
+    code = "BAD_GATEWAY"
+
+
+class InjectedUnavailableError(InjectedFaultError):
+    """``X-Mock-Fault: 503``: Verifik is unavailable."""
+
+    status = 503
+    code = "SERVICE_UNAVAILABLE"
+
+
+class InjectedRateLimitError(InjectedFaultError):
+    """``X-Mock-Fault: 429``: rate limited; the answer carries ``Retry-After``."""
+
+    status = 429
+    code = "RATE_LIMITED"
+
+
+class InjectedTimeoutError(InjectedFaultError):
+    """``X-Mock-Fault: timeout``: no answer for a long while, then 504."""
+
+    status = 504
+    code = "TIMEOUT"
+
+
 class RecordNotFoundError(MockError):
     """No record with this id for this client: list the records first to find a valid id."""
 
@@ -210,3 +273,10 @@ class ProjectFlowNotFoundError(RecordNotFoundError):
 
     code = "PROJECT_FLOW_NOT_FOUND"
     record_name = "Project flow"
+
+
+def concrete_errors() -> list[type[MockError]]:
+    """Every error the mock can answer with: the leaves of the tree above."""
+    module = vars(sys.modules[__name__]).values()
+    classes = [c for c in module if isinstance(c, type) and issubclass(c, MockError)]
+    return [c for c in classes if not any(o is not c and issubclass(o, c) for o in classes)]

@@ -30,6 +30,22 @@ class Settings:
     """Server-wide liveness score for every capture (``--liveness-score``); None: the image's."""
     search_score: float | None = None
     """Server-wide 1:N search score (``--search-score``); None: the image's."""
+    document_score: float | None = None
+    """Server-wide score for every document-liveness check (``--document-score``)."""
+    admin_token: str | None = None
+    """When set, ``/__mock__`` control calls need ``X-Mock-Admin-Token: <it>``."""
+    webhook_attempts: int = 4
+    """How many times a webhook is tried before it is marked failed."""
+    webhook_backoff_seconds: float = 0.5
+    """The wait before the first retry; it doubles for each further one."""
+    webhook_timeout_seconds: float = 5.0
+    """How long one webhook attempt may take."""
+    webhook_allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
+    """Hosts webhooks may be sent to (any 127.x.y.z is loopback too); others are blocked."""
+    journal_size: int = 1000
+    """How many requests and webhook attempts the journal keeps (the oldest go first)."""
+    max_latency_ms: int = 60_000
+    """The most ``X-Mock-Latency-Ms`` may ask for."""
     persons_per_collection: int = 5
     records_per_status: int = 2
     """How many seeded validations and document-liveness records each status gets."""

@@ -10,6 +10,7 @@ from random import Random
 
 from mockserver.clock import MockClock
 from mockserver.domain.scenarios import ScenarioRule
+from mockserver.domain.webhook_event import WebhookEvent
 from mockserver.ids import ObjectIdFactory
 from mockserver.models import (
     AppLogin,
@@ -44,6 +45,8 @@ class TenantState:
     app_logins: dict[str, AppLogin] = field(default_factory=dict)
     scenario_rules: dict[str, ScenarioRule] = field(default_factory=dict)
     """Control-API rules by identifier."""
+    outbox: list[WebhookEvent] = field(default_factory=list)
+    """Webhook events recorded but not yet handed to the dispatcher."""
     validation_of_session: dict[str, str] = field(default_factory=dict)
     """Which validation each liveness session belongs to (session id -> validation id)."""
     expiries: list[tuple[datetime, str]] = field(default_factory=list)

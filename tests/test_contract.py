@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from mockserver import create_app
 from mockserver.contract import generated_components, load_contract
-from mockserver.http.routes import OPERATIONS
+from mockserver.http.routes import ALL_OPERATIONS
 from mockserver.models.base import RequestBody
 from mockserver.server import RunningServer
 from tests.contract_schema import assert_matches_schema, validator_for
@@ -48,7 +49,7 @@ def test_every_served_route_is_in_the_contract_and_every_contract_path_is_served
     assert served == documented
 
 
-@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.operation_id)
+@pytest.mark.parametrize("operation", ALL_OPERATIONS, ids=lambda op: op.operation_id)
 def test_each_operation_lists_the_query_parameters_its_model_reads(operation: Any) -> None:
     documented = load_contract()["paths"][operation.path][operation.method.lower()]
     listed = {ref_name(parameter) for parameter in documented.get("parameters", [])}
@@ -56,12 +57,11 @@ def test_each_operation_lists_the_query_parameters_its_model_reads(operation: An
         f"{operation.query.__name__}.{info.alias or name}"
         for name, info in operation.query.model_fields.items()
     }
-    if "{id}" in operation.path:
-        expected.add("id")
+    expected |= set(re.findall(r"{(\w+)}", operation.path))
     assert listed == expected
 
 
-@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.operation_id)
+@pytest.mark.parametrize("operation", ALL_OPERATIONS, ids=lambda op: op.operation_id)
 def test_each_operation_declares_its_body_and_success_models(operation: Any) -> None:
     documented = load_contract()["paths"][operation.path][operation.method.lower()]
     assert documented["operationId"] == operation.operation_id

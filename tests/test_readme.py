@@ -49,17 +49,6 @@ def test_validate_walkthrough_validates_a_sample_face(server: RunningServer) -> 
     assert '"session": "completed"' in printed
 
 
-def all_error_classes() -> list[type[errors.MockError]]:
-    """Every concrete error the mock can answer with."""
-    return [
-        value
-        for value in vars(errors).values()
-        if isinstance(value, type)
-        and issubclass(value, errors.MockError)
-        and value not in (errors.MockError, errors.RecordNotFoundError)
-    ]
-
-
-@pytest.mark.parametrize("error", all_error_classes(), ids=lambda error: error.code)
+@pytest.mark.parametrize("error", errors.concrete_errors(), ids=lambda error: error.code)
 def test_readme_error_table_lists_every_code_with_its_status(error: type[errors.MockError]) -> None:
     assert f"| {error.status} | `{error.code}` |" in README

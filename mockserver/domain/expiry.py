@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mockserver.domain.events import emit_validation_event
 from mockserver.models.enums import BiometricValidationStatus, LivenessSessionStatus
 from mockserver.store import TenantState
 
@@ -14,9 +15,11 @@ def sweep_expired(state: TenantState) -> None:
         validation = state.validations.get(record_id)
         if validation is not None and validation.status in _OPEN_VALIDATION:
             lapsed = max(validation.expiresAt or validation.createdAt, validation.createdAt)
-            state.validations[record_id] = validation.model_copy(
+            expired = validation.model_copy(
                 update={"status": BiometricValidationStatus.EXPIRED, "updatedAt": lapsed}
             )
+            state.validations[record_id] = expired
+            emit_validation_event(state, expired)
         session = state.liveness_sessions.get(record_id)
         if session is not None and session.status is LivenessSessionStatus.ACTIVE:
             lapsed = max(session.expiresAt, session.createdAt)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mockserver import tokens
+from mockserver.domain.events import emit_validation_event
 from mockserver.domain.expiry import sweep_expired
 from mockserver.domain.images import DecodedImage, decode_image, score_hints
 from mockserver.domain.scenarios import ScoreOverrides, magic_overrides, take_rule
@@ -135,6 +136,7 @@ class ValidationRun:
             updatedAt=self.now,
         )
         self.state.persons[person.id] = person
+        emit_validation_event(self.state, self.validation, "created_person")
         return person
 
     def _fail(self, scores: Scores, liveness_passed: bool) -> None:
@@ -149,6 +151,9 @@ class ValidationRun:
             ),
             riskScore=round(1 - scores.liveness, 2),
         )
+        if not liveness_passed:
+            emit_validation_event(self.state, self.validation, "liveness_failed")
+        emit_validation_event(self.state, self.validation)
 
     def _complete(self, image: DecodedImage, scores: Scores, person: Person) -> ValidationResult:
         face_template = hashlib.blake2b(image.data, digest_size=16).hexdigest()
@@ -166,6 +171,7 @@ class ValidationRun:
             riskScore=round(1 - scores.liveness, 2),
             completedAt=self.now,
         )
+        emit_validation_event(self.state, self.validation)
         app_login = self._app_login(person)
         claims = {"appLogin": app_login.id, "person": person.id, "pf": self.flow.id}
         return ValidationResult(

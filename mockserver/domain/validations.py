@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from mockserver.domain.events import emit_validation_event
 from mockserver.domain.expiry import sweep_expired
 from mockserver.domain.listing import Page, paginate, sort_records
 from mockserver.domain.projects import usable_flow
@@ -66,6 +67,7 @@ def create_validation(
         **body.model_dump(exclude_none=True),
     )
     state.add_validation(validation, session)
+    emit_validation_event(state, validation)
     state.schedule_expiry(session.expiresAt, session.id)
     if validation.expiresAt is not None:
         state.schedule_expiry(validation.expiresAt, validation.id)

@@ -1,16 +1,21 @@
-"""What every endpoint shares: the settings, the tenants, and who a request belongs to."""
+"""What every endpoint shares: settings, tenants, journal, webhooks, and whose a request is."""
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 from starlette.requests import Request
 
 from mockserver.domain.sessions import SessionAccess, open_session
 from mockserver.domain.tenancy import client_id_for_token
-from mockserver.errors import AuthenticationError
+from mockserver.errors import AdminTokenError, AuthenticationError
+from mockserver.journal import RequestJournal
 from mockserver.settings import Settings
 from mockserver.store import TenantRegistry, TenantState
+from mockserver.webhooks import WebhookDispatcher
+
+ADMIN_HEADER = "x-mock-admin-token"
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -26,10 +31,12 @@ def bearer_token(authorization: str | None) -> str:
 
 @dataclass(frozen=True)
 class ServerContext:
-    """One running mock's settings and tenants, kept on the Starlette app."""
+    """One running mock's settings, tenants, journal and webhooks, kept on the Starlette app."""
 
     settings: Settings
     tenants: TenantRegistry
+    journal: RequestJournal
+    webhooks: WebhookDispatcher
 
     @staticmethod
     def of(request: Request) -> ServerContext:
@@ -50,3 +57,15 @@ class ServerContext:
         except AuthenticationError:
             token = None
         return open_session(self.tenants, token, self.settings.session_secret)
+
+    def check_admin(self, admin_token: str | None) -> None:
+        """Refuse a control call without the configured admin token (none configured: allow)."""
+        expected = self.settings.admin_token
+        if expected is not None and not hmac.compare_digest(admin_token or "", expected):
+            raise AdminTokenError("Send X-Mock-Admin-Token with the server's --admin-token")
+
+    def send_webhooks(self, tenant: TenantState) -> None:
+        """Hand the tenant's recorded webhook events to the dispatcher."""
+        events, tenant.outbox[:] = list(tenant.outbox), []
+        for event in events:
+            self.webhooks.submit(event)

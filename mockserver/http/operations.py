@@ -17,7 +17,8 @@ from starlette.routing import Route
 
 from mockserver.domain.scenarios import ScoreOverrides
 from mockserver.http.body import read_body
-from mockserver.http.context import ServerContext
+from mockserver.http.context import ADMIN_HEADER, ServerContext
+from mockserver.http.journaling import note_request
 from mockserver.http.query import parse_query
 from mockserver.http.responses import json_response
 from mockserver.http.scenario_headers import score_overrides
@@ -39,12 +40,17 @@ class Call(Generic[Query, Body]):
     query: Query
     body: Body
     path: dict[str, str]
-    settings: Settings
+    server: ServerContext
     base_url: str
     overrides: ScoreOverrides
     """Scores this request's ``X-Mock-*`` headers force."""
     session: LivenessSession | None = None
     """The liveness session, for operations authenticated by a session token."""
+
+    @property
+    def settings(self) -> Settings:
+        """The server's settings."""
+        return self.server.settings
 
 
 @dataclass(frozen=True)
@@ -52,14 +58,15 @@ class Operation(Generic[Query, Body]):
     """One operation of the contract and how the server answers it."""
 
     operation_id: str
-    method: Literal["GET", "POST"]
+    method: Literal["GET", "POST", "DELETE"]
     path: str
     query: type[Query]
     body: type[RequestBody] | None
     response: type[BaseModel]
     action: Callable[[Call[Query, Body]], BaseModel]
-    auth: Literal["client", "session"] = "client"
-    """Whose token the operation takes: a client's, or a liveness session's (validate)."""
+    auth: Literal["client", "session", "control"] = "client"
+    """Whose token the operation takes: a client's, a liveness session's (validate), or a
+    client's plus the admin token when one is configured (the control API)."""
 
     def route(self) -> Route:
         """A Starlette route that reads the request with this operation's models."""
@@ -73,21 +80,36 @@ class Operation(Generic[Query, Body]):
                 tenant, session = access.tenant, access.session
             else:
                 tenant = context.tenant_for(authorization)
-            query = parse_query(request.query_params, self.query)
-            body = None
-            if self.body is not None:
-                body = await read_body(request, self.body, context.settings.max_body_bytes)
-            call = Call(
-                tenant=tenant,
-                query=query,
-                # The body model is the one this operation declares, so it is this Body type.
-                body=cast(Body, body),
-                path=dict(request.path_params),
-                settings=context.settings,
-                base_url=str(request.base_url).rstrip("/"),
-                overrides=score_overrides(request.headers),
-                session=session,
-            )
-            return json_response(self.action(call))
+            if self.auth == "control":
+                context.check_admin(request.headers.get(ADMIN_HEADER))
+            note_request(request.scope, tenant.client.id, self.operation_id)
+            try:
+                return await self._answer(request, context, tenant, session)
+            finally:
+                context.send_webhooks(tenant)
 
         return Route(self.path, endpoint, methods=[self.method], name=self.operation_id)
+
+    async def _answer(
+        self,
+        request: Request,
+        context: ServerContext,
+        tenant: TenantState,
+        session: LivenessSession | None,
+    ) -> Response:
+        query = parse_query(request.query_params, self.query)
+        body = None
+        if self.body is not None:
+            body = await read_body(request, self.body, context.settings.max_body_bytes)
+        call = Call(
+            tenant=tenant,
+            query=query,
+            # The body model is the one this operation declares, so it is this Body type.
+            body=cast(Body, body),
+            path=dict(request.path_params),
+            server=context,
+            base_url=str(request.base_url).rstrip("/"),
+            overrides=score_overrides(request.headers),
+            session=session,
+        )
+        return json_response(self.action(call))

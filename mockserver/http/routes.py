@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mockserver.domain import document_liveness, projects, validation_flow, validations
 from mockserver.domain.sessions import session_token
+from mockserver.http.control_routes import CONTROL_OPERATIONS
 from mockserver.http.envelopes import page_envelope
 from mockserver.http.operations import Call, Operation
 from mockserver.models import (
@@ -169,3 +170,6 @@ OPERATIONS: list[Operation] = [  # type: ignore[type-arg]
     ),
 ]  # fmt: skip
 """Every Verifik operation the mock serves; the contract lists exactly these."""
+
+ALL_OPERATIONS = OPERATIONS + CONTROL_OPERATIONS
+"""Verifik's operations and the mock's own control API: everything the contract lists."""

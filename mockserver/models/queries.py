@@ -110,3 +110,23 @@ class ListProjectFlowsQuery(PageQuery):
 
 class NoQuery(QueryModel):
     """An operation that takes no query parameter."""
+
+
+class ScopeQuery(QueryModel):
+    """Whether a control call acts on the caller's tenant or on every tenant."""
+
+    scope: Literal["tenant", "all"] = Field(
+        default="tenant", description="`tenant` (the caller's) or `all`."
+    )
+
+
+class JournalQuery(ScopeQuery):
+    """``GET /__mock__/journal``."""
+
+    limit: int = Field(default=100, ge=1, le=1000, description="Entries, newest first.")
+
+
+class ClearRulesQuery(QueryModel):
+    """``DELETE /__mock__/scenarios``."""
+
+    identifier: str | None = Field(default=None, description="Only this identifier's rule.")

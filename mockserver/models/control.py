@@ -1,0 +1,159 @@
+"""What the ``/__mock__`` control API reads and writes: rules, the clock, the journal, webhooks."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from mockserver.models.base import RequestBody, RequestInstant, Score, Timestamp, WireModel
+from mockserver.models.enums import ProjectFlowType
+
+
+class ScenarioRuleBody(RequestBody):
+    """Force the scores of one identifier's next validations."""
+
+    identifier: str = Field(min_length=1, description="The validations' `identifier`.")
+    livenessScore: Score | None = None
+    searchScore: Score | None = None
+    times: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="How many validations; every one if left out."
+    )
+
+
+class ScenarioRuleView(WireModel):
+    """A rule in force."""
+
+    identifier: str
+    livenessScore: Score | None = None
+    searchScore: Score | None = None
+    remaining: int | None = Field(default=None, description="Uses left; absent: unlimited.")
+
+
+class ScenarioRuleList(WireModel):
+    """Every rule of the caller's tenant."""
+
+    success: Literal[True] = True
+    data: list[ScenarioRuleView]
+
+
+class ClockView(WireModel):
+    """The caller's mock clock."""
+
+    success: Literal[True] = True
+    now: Timestamp
+
+
+class AdvanceClockBody(RequestBody):
+    """Move the mock clock on (sessions and validations past their deadline expire)."""
+
+    seconds: int = Field(default=0, ge=0, le=10 * 365 * 86400)
+    minutes: int = Field(default=0, ge=0, le=10 * 365 * 1440)
+
+
+class SetClockBody(RequestBody):
+    """Move the mock clock on to an instant (it never goes back)."""
+
+    now: RequestInstant
+
+
+class JournalEntry(WireModel):
+    """One request the mock answered, or one webhook attempt it made; no body, no secret."""
+
+    kind: Literal["request", "webhook"]
+    at: Timestamp = Field(description="Wall-clock time the entry was made.")
+    client: str | None = Field(default=None, description="The tenant, when it is known.")
+    method: str
+    path: str = Field(description="The path (or webhook URL), with no query string.")
+    operation: str | None = None
+    status: int | None = Field(default=None, description="HTTP status; absent: no answer.")
+    durationMs: float
+
+
+class JournalList(WireModel):
+    """The newest journal entries first."""
+
+    success: Literal[True] = True
+    data: list[JournalEntry]
+
+
+class DeliveryAttempt(WireModel):
+    """One try at delivering a webhook."""
+
+    at: Timestamp
+    status: int | None = Field(default=None, description="The receiver's status, if it answered.")
+    error: str | None = Field(default=None, description="Why it did not answer, if it did not.")
+    durationMs: float
+
+
+class WebhookDelivery(WireModel):
+    """One webhook event and what became of it."""
+
+    id: str
+    client: str
+    type: str
+    url: str | None = None
+    state: Literal["pending", "delivered", "failed", "blocked", "skipped"]
+    reason: str | None = Field(default=None, description="Why it was blocked or skipped.")
+    signature: str = Field(description="The `X-Verifik-Signature` header it is sent with.")
+    body: dict[str, object]
+    attempts: list[DeliveryAttempt]
+
+
+class WebhookDeliveryList(WireModel):
+    """The caller's webhook deliveries, newest first, and the secret they are signed with."""
+
+    success: Literal[True] = True
+    secret: str = Field(description="HMAC-SHA256 key of `X-Verifik-Signature` for this client.")
+    data: list[WebhookDelivery]
+
+
+class LivenessTokenView(WireModel):
+    """The liveness-session token of a validation, as its create answer carried it."""
+
+    success: Literal[True] = True
+    token: str
+    livenessSession: str
+
+
+class ResetView(WireModel):
+    """What a reset forgot."""
+
+    success: Literal[True] = True
+    reset: Literal["tenant", "all"]
+
+
+class FixtureLoaded(WireModel):
+    """What loading a fixture file added to the caller's tenant."""
+
+    success: Literal[True] = True
+    fixture: str
+    projectFlows: list[str] = Field(description="Ids of the flows it created.")
+    persons: list[str] = Field(description="Ids of the persons it enrolled.")
+    rules: int = Field(description="How many scenario rules it set.")
+
+
+class FixtureFlow(RequestBody):
+    """A project flow a fixture adds to the tenant's first project."""
+
+    name: str = Field(min_length=1)
+    type: ProjectFlowType
+    livenessMinScore: Score = 0.55
+    searchMinScore: Score = 0.85
+    webhookUrl: str | None = None
+
+
+class FixturePerson(RequestBody):
+    """A person a fixture enrols in the tenant's collection."""
+
+    identifier: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+
+
+class FixtureFile(RequestBody):
+    """A file of ``fixtures/scenarios``: flows, people and rules to load into a tenant."""
+
+    description: str
+    projectFlows: list[FixtureFlow] = Field(default_factory=list)
+    persons: list[FixturePerson] = Field(default_factory=list)
+    rules: list[ScenarioRuleBody] = Field(default_factory=list)
