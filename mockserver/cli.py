@@ -7,6 +7,7 @@ import hashlib
 import secrets
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
 import uvicorn
 
@@ -60,15 +61,64 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--signing-secret",
         help="verify client tokens as HS256 JWTs signed with this secret (default: read only)",
     )
+    add_scenario_options(serve)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     return parser.parse_args(argv)
+
+
+def score(text: str) -> float:
+    """A score argument: a number from 0 to 1."""
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"a score is from 0 to 1, not {text}")
+    return value
+
+
+def add_scenario_options(serve: argparse.ArgumentParser) -> None:
+    """The options that shape outcomes, sessions, webhooks and the control API."""
+    scenarios = serve.add_argument_group("scenarios")
+    scenarios.add_argument("--liveness-score", type=score, help="every capture's liveness score")
+    scenarios.add_argument("--search-score", type=score, help="every capture's 1:N search score")
+    scenarios.add_argument("--document-score", type=score, help="every document check's score")
+    scenarios.add_argument(
+        "--session-ttl-minutes", type=float, default=10, help="liveness session TTL (default 10)"
+    )
+    control = serve.add_argument_group("control API and webhooks")
+    control.add_argument("--admin-token", help="require X-Mock-Admin-Token on /__mock__ calls")
+    control.add_argument(
+        "--webhook-allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also send webhooks to HOST (loopback is always allowed); repeatable",
+    )
+    control.add_argument("--webhook-attempts", type=int, default=4, help="tries per webhook")
+    control.add_argument(
+        "--webhook-timeout", type=float, default=5.0, help="seconds per webhook attempt"
+    )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The server settings the command line asks for."""
+    defaults = Settings()
+    return Settings(
+        seed=secrets.randbits(32) if args.random else args.seed,
+        signing_secret=args.signing_secret,
+        liveness_score=args.liveness_score,
+        search_score=args.search_score,
+        document_score=args.document_score,
+        session_ttl=timedelta(minutes=args.session_ttl_minutes),
+        admin_token=args.admin_token,
+        webhook_allowed_hosts=defaults.webhook_allowed_hosts + tuple(args.webhook_allow_host),
+        webhook_attempts=args.webhook_attempts,
+        webhook_timeout_seconds=args.webhook_timeout,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``verifik-mock`` command."""
     args = parse_args(argv)
-    seed = secrets.randbits(32) if args.random else args.seed
-    settings = Settings(seed=seed, signing_secret=args.signing_secret)
+    settings = settings_from(args)
     app = create_app(settings)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(banner(settings, app.state.context, f"http://{host}:{args.port}"), flush=True)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import fmean
 
-from mockserver.domain.images import decode_image
+from mockserver.domain.images import DecodedImage, decode_image, score_hints
 from mockserver.domain.listing import Page, paginate, sort_records
 from mockserver.domain.scoring import stable_score
 from mockserver.errors import DocumentLivenessNotFoundError, MissingParameterError
@@ -15,6 +15,7 @@ from mockserver.models import CheckResult, DocumentLiveness, ValidationResults
 from mockserver.models.enums import Calibration, DocumentLivenessStatus
 from mockserver.models.queries import ListDocumentLivenessQuery
 from mockserver.models.requests import CreateDocumentLivenessRequest
+from mockserver.settings import Settings
 from mockserver.store import TenantState
 
 CALIBRATION_THRESHOLDS = {Calibration.SOFT: 0.35, Calibration.REGULAR: 0.5, Calibration.HARD: 0.65}
@@ -75,17 +76,36 @@ def requested_thresholds(body: CreateDocumentLivenessRequest) -> dict[str, float
     }
 
 
+def check_scores(
+    image: DecodedImage,
+    checks: Iterable[str],
+    request_score: float | None,
+    server_score: float | None,
+) -> dict[str, float]:
+    """Each check's score: the request's header, else the image's hint for that check, else
+    the server's ``--document-score``, else the image's bytes."""
+    hints = score_hints(image)
+    scores = {}
+    for name in checks:
+        layers = (request_score, hints.get(name), server_score)
+        forced = next((score for score in layers if score is not None), None)
+        scores[name] = stable_score(image.data, name) if forced is None else forced
+    return scores
+
+
 def create_document_liveness(
-    state: TenantState, body: CreateDocumentLivenessRequest, max_image_bytes: int
+    state: TenantState,
+    body: CreateDocumentLivenessRequest,
+    settings: Settings,
+    request_score: float | None = None,
 ) -> DocumentLiveness:
     """Run the enabled checks on the document image and store the record."""
     thresholds = requested_thresholds(body)
     if not thresholds:
         raise MissingParameterError(NO_CHECK_SELECTED)
-    image = decode_image(body.image, max_image_bytes)
-    verdict = judge_checks(
-        {name: stable_score(image.data, name) for name in thresholds}, thresholds
-    )
+    image = decode_image(body.image, settings.max_image_bytes)
+    scores = check_scores(image, thresholds, request_score, settings.document_score)
+    verdict = judge_checks(scores, thresholds)
     now = state.clock.tick()
     record = DocumentLiveness(
         id=state.ids.new(now),

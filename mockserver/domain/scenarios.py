@@ -23,12 +23,15 @@ class ScoreOverrides:
 
     liveness: float | None = None
     search: float | None = None
+    document: float | None = None
+    """Every document-liveness check's score."""
 
     def over(self, fallback: ScoreOverrides) -> ScoreOverrides:
         """These overrides, with ``fallback``'s filling the scores these leave open."""
         return ScoreOverrides(
             liveness=fallback.liveness if self.liveness is None else self.liveness,
             search=fallback.search if self.search is None else self.search,
+            document=fallback.document if self.document is None else self.document,
         )
 
 

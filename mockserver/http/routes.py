@@ -78,7 +78,7 @@ def _create_document_liveness(
     call: Call[NoQuery, CreateDocumentLivenessRequest],
 ) -> DocumentLivenessResponse:
     record = document_liveness.create_document_liveness(
-        call.tenant, call.body, call.settings.max_image_bytes
+        call.tenant, call.body, call.settings, call.overrides.document
     )
     return DocumentLivenessResponse(data=record)
 

@@ -1,4 +1,5 @@
-"""The per-request injection headers: ``X-Mock-Liveness-Score`` and ``X-Mock-Search-Score``."""
+"""The per-request score headers: ``X-Mock-Liveness-Score``, ``X-Mock-Search-Score`` and
+``X-Mock-Document-Score``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from mockserver.errors import InvalidParametersError
 
 LIVENESS_HEADER = "x-mock-liveness-score"
 SEARCH_HEADER = "x-mock-search-score"
+DOCUMENT_HEADER = "x-mock-document-score"
 
 
 def _score(headers: Mapping[str, str], name: str) -> float | None:
@@ -27,5 +29,7 @@ def _score(headers: Mapping[str, str], name: str) -> float | None:
 def score_overrides(headers: Mapping[str, str]) -> ScoreOverrides:
     """The scores this request's headers force, if any."""
     return ScoreOverrides(
-        liveness=_score(headers, LIVENESS_HEADER), search=_score(headers, SEARCH_HEADER)
+        liveness=_score(headers, LIVENESS_HEADER),
+        search=_score(headers, SEARCH_HEADER),
+        document=_score(headers, DOCUMENT_HEADER),
     )
