@@ -58,3 +58,31 @@ def test_sample_image_has_the_readme_outcome_on_a_login(
     answer = validate_sample(client, name, "login", "ana@example.com")
     assert answer.status_code == status
     assert answer.json().get("code") == code
+
+
+def test_unconfigured_flow_fixture_makes_validate_answer_collection_not_set(
+    client: httpx.Client,
+) -> None:
+    loaded = client.post("/__mock__/fixtures/unconfigured-flow").json()
+    flow_id = loaded["projectFlows"][0]
+    flow = client.get(f"/v2/project-flows/{flow_id}").json()["data"]
+    assert "assignedCollection" not in flow
+    created = client.post(
+        "/v2/biometric-validations",
+        json={
+            "project": flow["project"],
+            "projectFlow": flow_id,
+            "identifier": "ana@example.com",
+            "type": "login",
+        },
+    ).json()["data"]
+    image = base64.b64encode((IMAGES / "face-pass.png").read_bytes()).decode()
+    answer = client.post(
+        "/v2/biometric-validations/validate",
+        json={"image": image},
+        headers={"Authorization": f"Bearer {created['token']}"},
+    )
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "COLLECTION_NOT_SET"
+    after = client.get(f"/v2/biometric-validations/{created['_id']}").json()["data"]
+    assert after["status"] == "failed"

@@ -91,8 +91,9 @@ def load_fixture(state: TenantState, name: str, fixture: FixtureFile) -> Fixture
         now = state.clock.tick()
         flow = ProjectFlow(
             id=state.ids.new(now), client=state.client.id, project=project.id,
-            assignedCollection=collection, createdAt=now, updatedAt=now,
-            **flow_spec.model_dump(exclude_none=True),
+            assignedCollection=collection if flow_spec.withCollection else None,
+            createdAt=now, updatedAt=now,
+            **flow_spec.model_dump(exclude_none=True, exclude={"withCollection"}),
         )  # fmt: skip
         state.project_flows[flow.id] = flow
         flows.append(flow.id)

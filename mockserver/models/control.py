@@ -141,6 +141,9 @@ class FixtureFlow(RequestBody):
     livenessMinScore: Score = 0.55
     searchMinScore: Score = 0.85
     webhookUrl: str | None = None
+    withCollection: bool = Field(
+        default=True, description="false: a flow with no collection (COLLECTION_NOT_SET)."
+    )
 
 
 class FixturePerson(RequestBody):
