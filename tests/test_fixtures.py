@@ -19,12 +19,11 @@ def test_sample_image_is_what_the_generator_makes(name: str) -> None:
     assert (IMAGES / name).read_bytes() == face_png(SAMPLE_HINTS[name])
 
 
-def validate_sample(
-    client: httpx.Client, name: str, validation_type: str, identifier: str
-) -> httpx.Response:
-    """Create a validation of ``validation_type`` for ``identifier`` and validate ``name``."""
-    flow = client.get(f"/v2/project-flows?type={validation_type}").json()["data"][0]
-    created = client.post(
+def create_validation(
+    client: httpx.Client, flow: dict[str, str], identifier: str, validation_type: str
+) -> dict[str, str]:
+    """A new validation of ``validation_type`` for ``identifier`` on ``flow``."""
+    answer = client.post(
         "/v2/biometric-validations",
         json={
             "project": flow["project"],
@@ -32,13 +31,28 @@ def validate_sample(
             "identifier": identifier,
             "type": validation_type,
         },
-    ).json()["data"]
+    )
+    created: dict[str, str] = answer.json()["data"]
+    return created
+
+
+def validate_image(client: httpx.Client, session_token: str, name: str) -> httpx.Response:
+    """Validate the sample image ``name`` with a liveness-session token."""
     image = base64.b64encode((IMAGES / name).read_bytes()).decode()
     return client.post(
         "/v2/biometric-validations/validate",
         json={"image": image},
-        headers={"Authorization": f"Bearer {created['token']}"},
+        headers={"Authorization": f"Bearer {session_token}"},
     )
+
+
+def validate_sample(
+    client: httpx.Client, name: str, validation_type: str, identifier: str
+) -> httpx.Response:
+    """Create a validation of ``validation_type`` for ``identifier`` and validate ``name``."""
+    flow = client.get(f"/v2/project-flows?type={validation_type}").json()["data"][0]
+    created = create_validation(client, flow, identifier, validation_type)
+    return validate_image(client, created["token"], name)
 
 
 @pytest.mark.parametrize(
@@ -67,21 +81,8 @@ def test_unconfigured_flow_fixture_makes_validate_answer_collection_not_set(
     flow_id = loaded["projectFlows"][0]
     flow = client.get(f"/v2/project-flows/{flow_id}").json()["data"]
     assert "assignedCollection" not in flow
-    created = client.post(
-        "/v2/biometric-validations",
-        json={
-            "project": flow["project"],
-            "projectFlow": flow_id,
-            "identifier": "ana@example.com",
-            "type": "login",
-        },
-    ).json()["data"]
-    image = base64.b64encode((IMAGES / "face-pass.png").read_bytes()).decode()
-    answer = client.post(
-        "/v2/biometric-validations/validate",
-        json={"image": image},
-        headers={"Authorization": f"Bearer {created['token']}"},
-    )
+    created = create_validation(client, flow, "ana@example.com", "login")
+    answer = validate_image(client, created["token"], "face-pass.png")
     assert answer.status_code == 409
     assert answer.json()["code"] == "COLLECTION_NOT_SET"
     after = client.get(f"/v2/biometric-validations/{created['_id']}").json()["data"]
