@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
-import socket
 
 import httpx
 
 from mockserver import Settings, create_app
 from mockserver.server import serve_in_thread
+from tests.ports import free_port
 
 TINY_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
@@ -48,13 +48,6 @@ def run_session(seed: int, port: int) -> list[bytes]:
             http.get("/v2/projects"),
         ]
         return [response.content for response in responses]
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_two_starts_with_the_same_seed_answer_byte_identical_responses() -> None:
