@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.router.redirect_slashes = False
     app.state.context = ServerContext(
         settings=settings,
-        tenants=TenantRegistry(partial(build_tenant, settings)),
+        tenants=TenantRegistry(partial(build_tenant, settings), settings.seed),
         journal=journal,
         webhooks=WebhookDispatcher(settings, journal),
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from random import Random
 
 from mockserver.clock import MockClock
-from mockserver.domain.scenarios import ScenarioRule
+from mockserver.domain.scenarios import FaultRule, ScenarioRule
 from mockserver.domain.webhook_event import WebhookEvent
 from mockserver.ids import ObjectIdFactory
 from mockserver.models import (
@@ -45,6 +45,8 @@ class TenantState:
     app_logins: dict[str, AppLogin] = field(default_factory=dict)
     scenario_rules: dict[str, ScenarioRule] = field(default_factory=dict)
     """Control-API rules by identifier."""
+    fault_rule: FaultRule | None = None
+    """A control-API fault for the tenant's next API calls."""
     outbox: list[WebhookEvent] = field(default_factory=list)
     """Webhook events recorded but not yet handed to the dispatcher."""
     validation_of_session: dict[str, str] = field(default_factory=dict)
@@ -71,25 +73,34 @@ class TenantState:
 
 
 class TenantRegistry:
-    """All tenants of one running mock, each made from the seed on its first request."""
+    """All tenants of one running mock, each made from a seed on its first request."""
 
-    def __init__(self, build_tenant: Callable[[str], TenantState]) -> None:
+    def __init__(self, build_tenant: Callable[[str, int], TenantState], seed: int) -> None:
         self._build_tenant = build_tenant
+        self._seed = seed
         self._tenants: dict[str, TenantState] = {}
+        self._seeds: dict[str, int] = {}
 
     def get(self, client_id: str) -> TenantState:
         """The tenant of ``client_id``, seeding its world if it is new."""
         tenant = self._tenants.get(client_id)
         if tenant is None:
-            tenant = self._tenants[client_id] = self._build_tenant(client_id)
+            seed = self._seeds.get(client_id, self._seed)
+            tenant = self._tenants[client_id] = self._build_tenant(client_id, seed)
         return tenant
 
-    def reset(self, client_id: str | None = None) -> None:
-        """Forget one tenant (it is seeded afresh on its next request), or all of them."""
+    def reset(self, client_id: str | None = None, seed: int | None = None) -> None:
+        """Forget one tenant (it is seeded afresh, from ``seed`` if given, on its next
+        request), or all of them."""
         if client_id is None:
             self._tenants.clear()
+            self._seeds.clear()
+            return
+        self._tenants.pop(client_id, None)
+        if seed is None:
+            self._seeds.pop(client_id, None)
         else:
-            self._tenants.pop(client_id, None)
+            self._seeds[client_id] = seed
 
     def client_ids(self) -> list[str]:
         """The ids of the tenants seen so far, in order of first use."""

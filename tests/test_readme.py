@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import select
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import httpx
 import pytest
@@ -53,19 +52,34 @@ def test_curl_walkthrough_creates_lists_and_retrieves(server: RunningServer) -> 
     assert '"session": "active"' in printed
 
 
-def read_lines(stream: IO[str], count: int, seconds: float) -> list[str]:
-    """Up to ``count`` lines from ``stream``, waiting at most ``seconds`` in all."""
-    lines: list[str] = []
+def wait_for_deliveries(server: RunningServer, count: int, seconds: float = 10) -> None:
+    """Return once the README tenant has ``count`` delivered webhooks, failing after ``seconds``."""
     deadline = time.monotonic() + seconds
-    while len(lines) < count and (left := deadline - time.monotonic()) > 0:
-        ready, _, _ = select.select([stream], [], [], left)
-        if ready:
-            lines.append(stream.readline().strip())
-    return lines
+    headers = {"Authorization": README_AUTH}
+    while time.monotonic() < deadline:
+        answer = httpx.get(f"{server.base_url}/__mock__/webhooks", headers=headers).json()
+        if sum(delivery["state"] == "delivered" for delivery in answer["data"]) >= count:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"{count} webhooks were not delivered within {seconds} s")
+
+
+@dataclass
+class Receiver:
+    """The README's receiver.py running on ``port``."""
+
+    port: int
+    process: subprocess.Popen[str]
+
+    def stop_and_read(self) -> list[str]:
+        """Stop the receiver and return the lines it printed."""
+        self.process.terminate()
+        printed, _ = self.process.communicate(timeout=10)
+        return printed.splitlines()
 
 
 @pytest.fixture
-def readme_receiver(server: RunningServer, tmp_path: Path) -> Iterator[tuple[int, IO[str]]]:
+def readme_receiver(server: RunningServer, tmp_path: Path) -> Iterator[Receiver]:
     """The README's receiver.py, run on a free port with the README tenant's secret."""
     port = free_port()
     script = tmp_path / "receiver.py"
@@ -73,26 +87,23 @@ def readme_receiver(server: RunningServer, tmp_path: Path) -> Iterator[tuple[int
     secret = httpx.get(
         f"{server.base_url}/__mock__/webhooks", headers={"Authorization": README_AUTH}
     ).json()["secret"]
-    with subprocess.Popen(
-        [sys.executable, str(script), secret], stdout=subprocess.PIPE, text=True
-    ) as process:
+    command = [sys.executable, str(script), secret]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
         try:
             wait_for_port(port)
-            assert process.stdout is not None
-            yield port, process.stdout
+            yield Receiver(port, process)
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            process.kill()
 
 
 def test_validate_walkthrough_validates_and_the_receiver_gets_signed_webhooks(
-    server: RunningServer, readme_receiver: tuple[int, IO[str]]
+    server: RunningServer, readme_receiver: Receiver
 ) -> None:
-    port, received = readme_receiver
-    printed = run_example("validate", server, receiver_port=port)
+    printed = run_example("validate", server, receiver_port=readme_receiver.port)
     assert '"login": "validated"' in printed
     assert '"session": "completed"' in printed
-    assert read_lines(received, 3, seconds=10) == [
+    wait_for_deliveries(server, 3)
+    assert readme_receiver.stop_and_read() == [
         "onboarding_biometric_validation_new signed",
         "onboarding_biometric_validation_created_person signed",
         "onboarding_biometric_validation_completed signed",

@@ -16,6 +16,9 @@ MAGIC_IDENTIFIERS: dict[str, tuple[float | None, float | None]] = {
 }
 """Identifier substrings and the (liveness, search) scores they force, as Stripe's test cards."""
 
+ANY_IDENTIFIER = "*"
+"""A rule for this identifier applies to every identifier that has no rule of its own."""
+
 
 @dataclass(frozen=True)
 class ScoreOverrides:
@@ -61,13 +64,30 @@ def magic_overrides(identifier: str) -> ScoreOverrides:
 
 
 def take_rule(rules: dict[str, ScenarioRule], identifier: str) -> ScoreOverrides:
-    """The overrides of ``identifier``'s rule, counting this use against it."""
-    rule = rules.get(identifier)
+    """The overrides of ``identifier``'s rule (else the ``*`` rule), counting this use."""
+    key = identifier if identifier in rules else ANY_IDENTIFIER
+    rule = rules.get(key)
     if rule is None:
         return ScoreOverrides()
     remaining = rule.used_once()
     if remaining is None:
-        del rules[identifier]
+        del rules[key]
     else:
-        rules[identifier] = remaining
+        rules[key] = remaining
     return rule.scores
+
+
+@dataclass(frozen=True)
+class FaultRule:
+    """A control-API fault: the tenant's next ``remaining`` API calls are slow or fail."""
+
+    fault: str | None
+    """What ``X-Mock-Fault`` would ask for (``503``, ``timeout``, ``reset``...), or None."""
+    latency_ms: int = 0
+    remaining: int | None = None
+
+    def used_once(self) -> FaultRule | None:
+        """The rule after one more use, or None once it is spent."""
+        if self.remaining is None:
+            return self
+        return replace(self, remaining=self.remaining - 1) if self.remaining > 1 else None

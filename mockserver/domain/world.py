@@ -82,9 +82,9 @@ def tenant_seed(seed: int, client_id: str) -> int:
 class WorldBuilder:
     """Draws one tenant's records; each ``seed_*`` method adds one kind of record."""
 
-    def __init__(self, settings: Settings, client_id: str) -> None:
+    def __init__(self, settings: Settings, client_id: str, server_seed: int) -> None:
         self.settings = settings
-        seed = tenant_seed(settings.seed, client_id)
+        seed = tenant_seed(server_seed, client_id)
         self.random = Random(seed)
         self.fake = _faker()
         self.fake.seed_instance(seed)
@@ -314,6 +314,6 @@ class WorldBuilder:
         }
 
 
-def build_tenant(settings: Settings, client_id: str) -> TenantState:
-    """A new tenant for ``client_id`` with its seeded world."""
-    return WorldBuilder(settings, client_id).build()
+def build_tenant(settings: Settings, client_id: str, seed: int) -> TenantState:
+    """A new tenant for ``client_id`` with the world ``seed`` gives it."""
+    return WorldBuilder(settings, client_id, seed).build()

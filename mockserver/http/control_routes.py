@@ -6,10 +6,13 @@ from datetime import timedelta
 
 from mockserver.data_files import data_folder
 from mockserver.domain import control
+from mockserver.domain.scenarios import FaultRule
 from mockserver.http.operations import Call, Operation
 from mockserver.models.control import (
     AdvanceClockBody,
     ClockView,
+    FaultRuleBody,
+    FaultRuleView,
     FixtureLoaded,
     JournalList,
     LivenessTokenView,
@@ -19,7 +22,7 @@ from mockserver.models.control import (
     SetClockBody,
     WebhookDeliveryList,
 )
-from mockserver.models.queries import ClearRulesQuery, JournalQuery, NoQuery, ScopeQuery
+from mockserver.models.queries import ClearRulesQuery, JournalQuery, NoQuery, ResetQuery
 from mockserver.store import TenantState
 
 
@@ -71,10 +74,35 @@ def _webhooks(call: Call[NoQuery, None]) -> WebhookDeliveryList:
     )
 
 
-def _reset(call: Call[ScopeQuery, None]) -> ResetView:
-    everyone = call.query.scope == "all"
-    call.server.tenants.reset(None if everyone else call.tenant.client.id)
+def _reset(call: Call[ResetQuery, None]) -> ResetView:
+    if call.query.scope == "all":
+        call.server.tenants.reset()
+    else:
+        call.server.tenants.reset(call.tenant.client.id, seed=call.query.seed)
     return ResetView(reset=call.query.scope)
+
+
+def _fault_view(rule: FaultRule | None) -> FaultRuleView:
+    if rule is None:
+        return FaultRuleView(active=False)
+    return FaultRuleView(
+        fault=rule.fault, latencyMs=rule.latency_ms, remaining=rule.remaining, active=True
+    )
+
+
+def _fault(call: Call[NoQuery, None]) -> FaultRuleView:
+    return _fault_view(call.tenant.fault_rule)
+
+
+def _set_fault(call: Call[NoQuery, FaultRuleBody]) -> FaultRuleView:
+    body = call.body
+    call.tenant.fault_rule = FaultRule(body.fault, body.latencyMs, body.times)
+    return _fault_view(call.tenant.fault_rule)
+
+
+def _clear_fault(call: Call[NoQuery, None]) -> FaultRuleView:
+    call.tenant.fault_rule = None
+    return _fault_view(None)
 
 
 def _load_fixture(call: Call[NoQuery, None]) -> FixtureLoaded:
@@ -105,7 +133,13 @@ CONTROL_OPERATIONS: list[Operation] = [  # type: ignore[type-arg]
     Operation("listWebhookDeliveries", "GET", "/__mock__/webhooks",
               NoQuery, None, WebhookDeliveryList, _webhooks, auth="control"),
     Operation("reset", "POST", "/__mock__/reset",
-              ScopeQuery, None, ResetView, _reset, auth="control"),
+              ResetQuery, None, ResetView, _reset, auth="control"),
+    Operation("getFault", "GET", "/__mock__/faults",
+              NoQuery, None, FaultRuleView, _fault, auth="control"),
+    Operation("setFault", "POST", "/__mock__/faults",
+              NoQuery, FaultRuleBody, FaultRuleView, _set_fault, auth="control"),
+    Operation("clearFault", "DELETE", "/__mock__/faults",
+              NoQuery, None, FaultRuleView, _clear_fault, auth="control"),
     Operation("loadFixture", "POST", "/__mock__/fixtures/{name}",
               NoQuery, None, FixtureLoaded, _load_fixture, auth="control"),
     Operation("getLivenessToken", "GET", "/__mock__/liveness-tokens/{id}",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from starlette.datastructures import Headers
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.errors import (
@@ -60,6 +61,32 @@ def read_fault(headers: Headers) -> str | None:
     return fault
 
 
+class DroppedConnection(Response):
+    """A response that starts, then closes the connection with no body: a dropped line."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send the status line, then drop the connection."""
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise ConnectionDropped("X-Mock-Fault: reset")
+
+
+async def apply_fault(fault: str | None, delay: float) -> Response | None:
+    """Wait ``delay`` seconds (a timeout waits 30 s unless told), then the fault's answer,
+    or None to let the request through."""
+    if fault == "timeout" and not delay:
+        delay = TIMEOUT_HOLD_SECONDS
+    await asyncio.sleep(delay)
+    if fault is None:
+        return None
+    if fault == "reset":
+        return DroppedConnection()
+    error = _FAULTS[fault]
+    response = error_response(error(f"Injected fault: {error.code}"))
+    if error is InjectedRateLimitError:
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
 class FaultInjection:
     """ASGI middleware that delays or fails ``/v2`` requests as their headers ask."""
 
@@ -78,21 +105,8 @@ class FaultInjection:
         except MockError as error:
             await error_response(error)(scope, receive, send)
             return
-        if fault == "timeout" and not delay:
-            delay = TIMEOUT_HOLD_SECONDS
-        await asyncio.sleep(delay)
-        if fault is None:
+        response = await apply_fault(fault, delay)
+        if response is None:
             await self.app(scope, receive, send)
-        elif fault == "reset":
-            await send({"type": "http.response.start", "status": 200, "headers": []})
-            raise ConnectionDropped("X-Mock-Fault: reset")
         else:
-            await self._answer_fault(_FAULTS[fault], scope, receive, send)
-
-    async def _answer_fault(
-        self, fault: type[InjectedFaultError], scope: Scope, receive: Receive, send: Send
-    ) -> None:
-        response = error_response(fault(f"Injected by X-Mock-Fault: {fault.code}"))
-        if fault is InjectedRateLimitError:
-            response.headers["Retry-After"] = RETRY_AFTER_SECONDS
-        await response(scope, receive, send)
+            await response(scope, receive, send)

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from mockserver.domain.scenarios import ScoreOverrides
 from mockserver.http.body import read_body
 from mockserver.http.context import ADMIN_HEADER, ServerContext
+from mockserver.http.faults import apply_fault
 from mockserver.http.journaling import note_request
 from mockserver.http.query import parse_query
 from mockserver.http.responses import json_response
@@ -30,6 +31,15 @@ from mockserver.store import TenantState
 
 Query = TypeVar("Query", bound=QueryModel)
 Body = TypeVar("Body", bound=RequestBody | None)
+
+
+async def tenant_fault(tenant: TenantState) -> Response | None:
+    """Apply the tenant's control-API fault rule, if one is in force, counting this use."""
+    rule = tenant.fault_rule
+    if rule is None:
+        return None
+    tenant.fault_rule = rule.used_once()
+    return await apply_fault(rule.fault, rule.latency_ms / 1000)
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,8 @@ class Operation(Generic[Query, Body]):
             if self.auth == "control":
                 context.check_admin(request.headers.get(ADMIN_HEADER))
             note_request(request.scope, tenant.client.id, self.operation_id)
+            if self.auth != "control" and (faulted := await tenant_fault(tenant)) is not None:
+                return faulted
             try:
                 return await self._answer(request, context, tenant, session)
             finally:

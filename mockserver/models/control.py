@@ -13,7 +13,9 @@ from mockserver.models.enums import ProjectFlowType
 class ScenarioRuleBody(RequestBody):
     """Force the scores of one identifier's next validations."""
 
-    identifier: str = Field(min_length=1, description="The validations' `identifier`.")
+    identifier: str = Field(
+        min_length=1, description="The validations' `identifier`; `*` for every identifier."
+    )
     livenessScore: Score | None = None
     searchScore: Score | None = None
     times: int | None = Field(
@@ -160,3 +162,23 @@ class FixtureFile(RequestBody):
     projectFlows: list[FixtureFlow] = Field(default_factory=list)
     persons: list[FixturePerson] = Field(default_factory=list)
     rules: list[ScenarioRuleBody] = Field(default_factory=list)
+
+
+class FaultRuleBody(RequestBody):
+    """Make the caller's next API calls slow or fail, as ``X-Mock-*`` headers would."""
+
+    fault: Literal["500", "502", "503", "429", "timeout", "reset"] | None = None
+    latencyMs: int = Field(default=0, ge=0, le=60_000)
+    times: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="How many calls; every one if left out."
+    )
+
+
+class FaultRuleView(WireModel):
+    """The fault in force for the caller's API calls, if any."""
+
+    success: Literal[True] = True
+    fault: str | None = None
+    latencyMs: int = 0
+    remaining: int | None = None
+    active: bool

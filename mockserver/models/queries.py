@@ -130,3 +130,14 @@ class ClearRulesQuery(QueryModel):
     """``DELETE /__mock__/scenarios``."""
 
     identifier: str | None = Field(default=None, description="Only this identifier's rule.")
+
+
+class ResetQuery(ScopeQuery):
+    """``POST /__mock__/reset``."""
+
+    seed: int | None = Field(
+        default=None,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed the caller's tenant afresh from this seed instead of the server's.",
+    )
