@@ -1,0 +1,107 @@
+"""The plugin's wiring: options, the ``verifik`` marker and the fixtures. No behaviour here."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from mockserver import Settings, create_app
+from mockserver.server import serve_in_thread
+from mockserver.testing import (
+    IN_PROCESS_URL,
+    PortalTransport,
+    Scenario,
+    VerifikMock,
+    in_process_transport,
+    tenant_token_for,
+)
+
+MARKER_ARGUMENTS = ", ".join(field.name for field in dataclasses.fields(Scenario))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--verifik-seed`` and ``--verifik-url``."""
+    group = parser.getgroup("verifik", "verifik-mock")
+    group.addoption(
+        "--verifik-seed", type=int, default=0, help="seed of every test's Verifik world (default 0)"
+    )
+    group.addoption(
+        "--verifik-url",
+        default=None,
+        help="use the verifik-mock already serving at this URL instead of starting one",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker, so ``--strict-markers`` suites accept it."""
+    config.addinivalue_line(
+        "markers", f"verifik({MARKER_ARGUMENTS}): the scenario of this test's Verifik"
+    )
+
+
+def scenario_of(request: pytest.FixtureRequest) -> Scenario:
+    """The test's ``@pytest.mark.verifik(...)``, read; a wrong argument fails with a usage hint."""
+    marker = request.node.get_closest_marker("verifik")
+    try:
+        return Scenario(*marker.args, **marker.kwargs) if marker else Scenario()
+    except TypeError as error:
+        raise pytest.UsageError(
+            f"@pytest.mark.verifik: {error}; it takes {MARKER_ARGUMENTS}"
+        ) from None
+
+
+def _check_reachable(url: str) -> None:
+    try:
+        httpx.get(f"{url.rstrip('/')}/openapi.json", timeout=5).raise_for_status()
+    except httpx.HTTPError as error:
+        pytest.fail(
+            f"--verifik-url {url} did not answer ({error}); start it with "
+            "`verifik-mock serve` or drop --verifik-url to let the plugin start one",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def verifik_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The base URL of a real verifik-mock on a free loopback port, one per worker."""
+    url = request.config.getoption("--verifik-url")
+    if url:
+        _check_reachable(url)
+        yield url.rstrip("/")
+        return
+    settings = Settings(seed=request.config.getoption("--verifik-seed"))
+    with serve_in_thread(create_app(settings)) as running:
+        yield running.base_url
+
+
+@pytest.fixture(scope="session")
+def verifik_transport(request: pytest.FixtureRequest) -> Iterator[PortalTransport]:
+    """An httpx transport into an in-process verifik-mock: no socket at all."""
+    settings = Settings(seed=request.config.getoption("--verifik-seed"))
+    with in_process_transport(create_app(settings)) as transport:
+        yield transport
+
+
+def _handle(request: pytest.FixtureRequest, http: httpx.Client) -> VerifikMock:
+    handle = VerifikMock(http, tenant_token_for(request.node.nodeid))
+    scenario_of(request).prepare(handle, request.config.getoption("--verifik-seed"))
+    return handle
+
+
+@pytest.fixture
+def verifik(request: pytest.FixtureRequest, verifik_server: str) -> Iterator[VerifikMock]:
+    """This test's own Verifik, over HTTP: a fresh tenant of the session's mock."""
+    with httpx.Client(base_url=verifik_server, timeout=30) as http:
+        yield _handle(request, http)
+
+
+@pytest.fixture
+def verifik_in_process(
+    request: pytest.FixtureRequest, verifik_transport: PortalTransport
+) -> Iterator[VerifikMock]:
+    """This test's own Verifik, in process (``verifik_in_process.http.transport``)."""
+    with httpx.Client(base_url=IN_PROCESS_URL, transport=verifik_transport, timeout=30) as http:
+        yield _handle(request, http)
