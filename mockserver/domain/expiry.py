@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from mockserver.domain.events import emit_validation_event
 from mockserver.models.enums import BiometricValidationStatus, LivenessSessionStatus
 from mockserver.store import TenantState
@@ -10,19 +12,33 @@ _OPEN_VALIDATION = {BiometricValidationStatus.NEW, BiometricValidationStatus.PEN
 
 
 def sweep_expired(state: TenantState) -> None:
-    """Mark every open validation and active session whose deadline has passed as expired."""
+    """Expire every active session and open validation whose deadline has passed.
+
+    A validation is open only while its session is: when the session lapses, so does the
+    validation, even before its own ``expiresAt``, since nothing can complete it any more.
+    """
     for record_id in state.pop_due_expiries(state.clock.now()):
-        validation = state.validations.get(record_id)
-        if validation is not None and validation.status in _OPEN_VALIDATION:
-            lapsed = max(validation.expiresAt or validation.createdAt, validation.createdAt)
-            expired = validation.model_copy(
-                update={"status": BiometricValidationStatus.EXPIRED, "updatedAt": lapsed}
-            )
-            state.validations[record_id] = expired
-            emit_validation_event(state, expired)
         session = state.liveness_sessions.get(record_id)
         if session is not None and session.status is LivenessSessionStatus.ACTIVE:
             lapsed = max(session.expiresAt, session.createdAt)
             state.liveness_sessions[record_id] = session.model_copy(
                 update={"status": LivenessSessionStatus.EXPIRED, "updatedAt": lapsed}
             )
+            _expire_validation(state, state.validation_of_session.get(record_id), lapsed)
+        validation = state.validations.get(record_id)
+        if validation is not None:
+            _expire_validation(state, record_id, validation.expiresAt or validation.createdAt)
+
+
+def _expire_validation(state: TenantState, validation_id: str | None, at: datetime) -> None:
+    validation = state.validations.get(validation_id or "")
+    if validation is None or validation.status not in _OPEN_VALIDATION:
+        return
+    expired = validation.model_copy(
+        update={
+            "status": BiometricValidationStatus.EXPIRED,
+            "updatedAt": max(at, validation.createdAt),
+        }
+    )
+    state.validations[expired.id] = expired
+    emit_validation_event(state, expired)

@@ -47,6 +47,7 @@ from mockserver.models.enums import (
 )
 from mockserver.settings import Settings
 from mockserver.store import TenantState
+from mockserver.timestamps import format_timestamp
 
 SEARCH_FLOOR = 0.90
 """Default search scores fall in [0.90, 0.99]: they clear Verifik's default 0.85."""
@@ -77,7 +78,8 @@ def check_session_open(state: TenantState, session: LivenessSession) -> None:
     sweep_expired(state)
     current = state.liveness_sessions[session.id]
     if current.status is LivenessSessionStatus.EXPIRED:
-        raise LivenessSessionExpiredError(f"Liveness session expired at {current.expiresAt}")
+        expired_at = format_timestamp(current.expiresAt)
+        raise LivenessSessionExpiredError(f"Liveness session expired at {expired_at}")
     if current.status is not LivenessSessionStatus.ACTIVE:
         raise LivenessSessionUsedError(f"Liveness session already {current.status.value}")
 
