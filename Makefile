@@ -9,7 +9,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SEED   ?= 0
 
-.PHONY: setup run test lint typecheck pytest contract clean
+EXAMPLES_VENV := .venv-examples
+
+.PHONY: setup run test lint typecheck pytest examples contract clean
 
 setup: $(STAMP)
 
@@ -23,7 +25,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/verifik-mock serve --host $(HOST) --port $(PORT) --seed $(SEED)
 
-test: lint typecheck pytest
+test: lint typecheck pytest examples
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,10 +37,19 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2
 
+# The downstream example app's suite, run against verifik-mock installed from scratch (a
+# built wheel, not this checkout) as a user would get it.
+examples:
+	rm -rf $(EXAMPLES_VENV)
+	$(PYTHON) -m venv $(EXAMPLES_VENV)
+	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(EXAMPLES_VENV)/bin/python -m pip install --quiet . ./examples pytest
+	cd examples && ../$(EXAMPLES_VENV)/bin/python -m pytest -q -p no:cacheprovider
+
 # Refresh the contract's generated part (component schemas, parameters, error responses)
 # after changing a model; a test fails until it is done.
 contract: $(STAMP)
 	$(BIN)/python -c 'from mockserver.contract import main; main()'
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(EXAMPLES_VENV) .pytest_cache .mypy_cache .ruff_cache

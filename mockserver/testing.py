@@ -122,7 +122,13 @@ class VerifikMock:
     @cached_property
     def project_flows(self) -> dict[str, Json]:
         """The seeded active flows by type: ``validation``, ``login``, ``onboarding``."""
-        flows = self.http.get("/v2/project-flows", params={"limit": 100}).json()["data"]
+        answer = self.http.get("/v2/project-flows", params={"limit": 100})
+        if answer.is_error:
+            raise VerifikMockError(
+                f"listing the seeded flows answered {answer.status_code}: {answer.text} "
+                "(a fault injected before the flows were first read? clear_faults() first)"
+            )
+        flows = answer.json()["data"]
         seeded: dict[str, Json] = {}
         for flow in reversed(flows):  # oldest first: the seeded flows, then any added
             if flow["_id"] != page_examples.PROJECT_FLOW_ID:
@@ -254,4 +260,5 @@ class Scenario:
         if self.liveness_score is not None or self.search_score is not None:
             handle.inject_scores(self.liveness_score, self.search_score)
         if self.fault is not None or self.latency_ms:
+            handle.project_flows  # noqa: B018 - read them now, before the fault hides them
             handle.inject_fault(self.fault, self.latency_ms)
