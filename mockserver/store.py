@@ -89,6 +89,10 @@ class TenantRegistry:
             tenant = self._tenants[client_id] = self._build_tenant(client_id, seed)
         return tenant
 
+    def peek(self, client_id: str) -> TenantState | None:
+        """The tenant of ``client_id`` if it has been seeded, without seeding it."""
+        return self._tenants.get(client_id)
+
     def reset(self, client_id: str | None = None, seed: int | None = None) -> None:
         """Forget one tenant (it is seeded afresh, from ``seed`` if given, on its next
         request), or all of them."""

@@ -12,7 +12,7 @@ from mockserver.domain.tenancy import client_id_for_token
 from mockserver.errors import AdminTokenError, AuthenticationError
 from mockserver.journal import RequestJournal
 from mockserver.settings import Settings
-from mockserver.store import TenantRegistry, TenantState
+from mockserver.store import TenantRegistry
 from mockserver.webhooks import WebhookDispatcher
 
 ADMIN_HEADER = "x-mock-admin-token"
@@ -45,10 +45,9 @@ class ServerContext:
         assert isinstance(context, ServerContext)
         return context
 
-    def tenant_for(self, authorization: str | None) -> TenantState:
-        """The tenant named by an ``Authorization`` header; 401 if it names none."""
-        token = bearer_token(authorization)
-        return self.tenants.get(client_id_for_token(token, self.settings.signing_secret))
+    def client_id_for(self, authorization: str | None) -> str:
+        """The client an ``Authorization`` header names; 401 if it names none."""
+        return client_id_for_token(bearer_token(authorization), self.settings.signing_secret)
 
     def session_for(self, authorization: str | None) -> SessionAccess:
         """The liveness session named by an ``Authorization`` header; 403 if none."""
@@ -64,8 +63,11 @@ class ServerContext:
         if expected is not None and not hmac.compare_digest(admin_token or "", expected):
             raise AdminTokenError("Send X-Mock-Admin-Token with the server's --admin-token")
 
-    def send_webhooks(self, tenant: TenantState) -> None:
-        """Hand the tenant's recorded webhook events to the dispatcher."""
+    def send_webhooks(self, client_id: str) -> None:
+        """Hand the client's recorded webhook events, if any, to the dispatcher."""
+        tenant = self.tenants.peek(client_id)
+        if tenant is None or not tenant.outbox:
+            return
         events, tenant.outbox[:] = list(tenant.outbox), []
         for event in events:
             self.webhooks.submit(event)

@@ -62,12 +62,12 @@ def _advance_clock(call: Call[NoQuery, AdvanceClockBody]) -> ClockView:
 
 
 def _journal(call: Call[JournalQuery, None]) -> JournalList:
-    client = None if call.query.scope == "all" else call.tenant.client.id
+    client = None if call.query.scope == "all" else call.client_id
     return JournalList(data=call.server.journal.newest(client, call.query.limit))
 
 
 def _webhooks(call: Call[NoQuery, None]) -> WebhookDeliveryList:
-    client = call.tenant.client.id
+    client = call.client_id
     return WebhookDeliveryList(
         secret=call.server.webhooks.secret_for(client),
         data=call.server.webhooks.deliveries(client),
@@ -78,7 +78,7 @@ def _reset(call: Call[ResetQuery, None]) -> ResetView:
     if call.query.scope == "all":
         call.server.tenants.reset()
     else:
-        call.server.tenants.reset(call.tenant.client.id, seed=call.query.seed)
+        call.server.tenants.reset(call.client_id, seed=call.query.seed)
     return ResetView(reset=call.query.scope)
 
 

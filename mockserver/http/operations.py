@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel
@@ -46,7 +47,7 @@ async def tenant_fault(tenant: TenantState) -> Response | None:
 class Call(Generic[Query, Body]):
     """One request, read: whose it is, its parameters and body, and the server's settings."""
 
-    tenant: TenantState
+    client_id: str
     query: Query
     body: Body
     path: dict[str, str]
@@ -61,6 +62,12 @@ class Call(Generic[Query, Body]):
     def settings(self) -> Settings:
         """The server's settings."""
         return self.server.settings
+
+    @cached_property
+    def tenant(self) -> TenantState:
+        """The caller's tenant, seeded on first use: a call that needs no records (a
+        reset) never pays for seeding a world."""
+        return self.server.tenants.get(self.client_id)
 
 
 @dataclass(frozen=True)
@@ -87,18 +94,20 @@ class Operation(Generic[Query, Body]):
             session = None
             if self.auth == "session":
                 access = context.session_for(authorization)
-                tenant, session = access.tenant, access.session
+                client_id, session = access.tenant.client.id, access.session
             else:
-                tenant = context.tenant_for(authorization)
+                client_id = context.client_id_for(authorization)
             if self.auth == "control":
                 context.check_admin(request.headers.get(ADMIN_HEADER))
-            note_request(request.scope, tenant.client.id, self.operation_id)
-            if self.auth != "control" and (faulted := await tenant_fault(tenant)) is not None:
-                return faulted
+            note_request(request.scope, client_id, self.operation_id)
+            if self.auth != "control":
+                faulted = await tenant_fault(context.tenants.get(client_id))
+                if faulted is not None:
+                    return faulted
             try:
-                return await self._answer(request, context, tenant, session)
+                return await self._answer(request, context, client_id, session)
             finally:
-                context.send_webhooks(tenant)
+                context.send_webhooks(client_id)
 
         return Route(self.path, endpoint, methods=[self.method], name=self.operation_id)
 
@@ -106,7 +115,7 @@ class Operation(Generic[Query, Body]):
         self,
         request: Request,
         context: ServerContext,
-        tenant: TenantState,
+        client_id: str,
         session: LivenessSession | None,
     ) -> Response:
         query = parse_query(request.query_params, self.query)
@@ -114,7 +123,7 @@ class Operation(Generic[Query, Body]):
         if self.body is not None:
             body = await read_body(request, self.body, context.settings.max_body_bytes)
         call = Call(
-            tenant=tenant,
+            client_id=client_id,
             query=query,
             # The body model is the one this operation declares, so it is this Body type.
             body=cast(Body, body),

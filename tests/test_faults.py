@@ -1,0 +1,211 @@
+"""X-Mock-Fault and X-Mock-Latency-Ms: failures and delays asked for on one /v2 request."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from mockserver.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
+from tests.answers import Json, assert_error, get_answer
+
+VALIDATIONS = "/v2/biometric-validations"
+FAULT = "X-Mock-Fault"
+LATENCY = "X-Mock-Latency-Ms"
+CREATE_BODY: Json = {
+    "project": PROJECT_ID,
+    "projectFlow": PROJECT_FLOW_ID,
+    "identifier": "ana@example.com",
+    "type": "onboarding",
+}
+ERROR_FAULTS = [
+    ("500", 500, "INTERNAL_ERROR"),
+    ("502", 502, "BAD_GATEWAY"),
+    ("503", 503, "SERVICE_UNAVAILABLE"),
+    ("429", 429, "RATE_LIMITED"),
+]
+"""Each ``X-Mock-Fault`` answered at once, with its status and error code."""
+
+
+def unique_path() -> str:
+    """A /v2 path no other request uses, to find this request in the journal."""
+    return f"{VALIDATIONS}/{uuid.uuid4().hex[:24]}"
+
+
+def journal_entry_for(http: httpx.Client, path: str) -> Json:
+    """The one journal entry, of any tenant, for a request to ``path``."""
+    entries = get_answer(http, "/__mock__/journal", "JournalList", scope="all", limit=1000)
+    found: list[Json] = [entry for entry in entries["data"] if entry["path"] == path]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def world_snapshot(http: httpx.Client) -> tuple[int, str]:
+    """What a write would change: the number of validations and the mock clock."""
+    total = http.get(VALIDATIONS).json()["pagination"]["total"]
+    now = get_answer(http, "/__mock__/clock", "ClockView")["now"]
+    return total, now
+
+
+@pytest.mark.parametrize(("fault", "status", "code"), ERROR_FAULTS)
+def test_fault_header_answers_its_status_in_the_error_envelope(
+    client: httpx.Client, fault: str, status: int, code: str
+) -> None:
+    response = client.get(VALIDATIONS, headers={FAULT: fault})
+
+    assert_error(response, status, code)
+
+
+def test_rate_limit_fault_says_when_to_retry(client: httpx.Client) -> None:
+    response = client.get(VALIDATIONS, headers={FAULT: "429"})
+
+    assert response.headers["Retry-After"] == "1"
+
+
+def test_server_error_faults_carry_no_retry_after(client: httpx.Client) -> None:
+    response = client.get(VALIDATIONS, headers={FAULT: "503"})
+
+    assert "Retry-After" not in response.headers
+
+
+def test_timeout_fault_answers_504_after_the_asked_latency(client: httpx.Client) -> None:
+    response = client.get(VALIDATIONS, headers={FAULT: "timeout", LATENCY: "200"})
+
+    assert_error(response, 504, "TIMEOUT")
+
+
+def test_timeout_fault_trips_a_clients_read_timeout(client: httpx.Client) -> None:
+    with pytest.raises(httpx.ReadTimeout):
+        client.get(VALIDATIONS, headers={FAULT: "timeout", LATENCY: "200"}, timeout=0.1)
+
+
+def test_reset_fault_drops_the_connection_without_an_answer(client: httpx.Client) -> None:
+    with pytest.raises(httpx.TransportError):
+        client.get(VALIDATIONS, headers={FAULT: "reset"})
+
+
+@pytest.mark.parametrize("fault", ["500", "503", "429"])
+def test_faulted_create_adds_no_record_and_moves_no_clock(client: httpx.Client, fault: str) -> None:
+    before = world_snapshot(client)
+
+    client.post(VALIDATIONS, json=CREATE_BODY, headers={FAULT: fault})
+
+    assert world_snapshot(client) == before
+
+
+def test_dropped_create_adds_no_record_and_moves_no_clock(client: httpx.Client) -> None:
+    before = world_snapshot(client)
+
+    with pytest.raises(httpx.TransportError):
+        client.post(VALIDATIONS, json=CREATE_BODY, headers={FAULT: "reset"})
+
+    assert world_snapshot(client) == before
+
+
+def test_faulted_create_sends_no_webhook(client: httpx.Client) -> None:
+    body = CREATE_BODY | {"webhookUrl": "https://example.com/webhook"}
+
+    client.post(VALIDATIONS, json=body, headers={FAULT: "503"})
+
+    assert get_answer(client, "/__mock__/webhooks", "WebhookDeliveryList")["data"] == []
+
+
+def test_latency_header_still_answers_normally(client: httpx.Client) -> None:
+    response = client.post(VALIDATIONS, json=CREATE_BODY, headers={LATENCY: "150"})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["status"] == "new"
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        (FAULT, "418"),
+        (FAULT, "drop"),
+        (LATENCY, "-5"),
+        (LATENCY, "abc"),
+        (LATENCY, "60001"),
+    ],
+)
+def test_invalid_fault_header_is_refused_naming_the_header(
+    client: httpx.Client, header: str, value: str
+) -> None:
+    response = client.get(VALIDATIONS, headers={header: value})
+
+    body = assert_error(response, 400, "INVALID_PARAMETERS")
+    assert header.lower() in body["error"].lower()
+
+
+def test_invalid_fault_header_on_a_create_adds_no_record(client: httpx.Client) -> None:
+    before = world_snapshot(client)
+
+    client.post(VALIDATIONS, json=CREATE_BODY, headers={FAULT: "418"})
+
+    assert world_snapshot(client) == before
+
+
+def test_zero_latency_with_a_fault_answers_the_fault(client: httpx.Client) -> None:
+    response = client.get(VALIDATIONS, headers={LATENCY: "0", FAULT: "502"})
+
+    assert_error(response, 502, "BAD_GATEWAY")
+
+
+@pytest.mark.parametrize(
+    "path", ["/__mock__/clock", "/__mock__/scenarios", "/__mock__/journal", "/openapi.json"]
+)
+@pytest.mark.parametrize("fault", ["503", "reset", "timeout"])
+def test_faults_do_not_apply_outside_v2(client: httpx.Client, path: str, fault: str) -> None:
+    response = client.get(path, headers={FAULT: fault}, timeout=5)
+
+    assert response.status_code == 200, response.text
+
+
+def test_latency_header_is_not_checked_outside_v2(client: httpx.Client) -> None:
+    response = client.get("/__mock__/clock", headers={LATENCY: "abc"})
+
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("fault", "status"), [(fault, status) for fault, status, _ in ERROR_FAULTS]
+)
+def test_faulted_request_is_journaled_with_its_status(
+    client: httpx.Client, fault: str, status: int
+) -> None:
+    path = unique_path()
+
+    client.get(path, headers={FAULT: fault})
+
+    entry = journal_entry_for(client, path)
+    assert entry["method"] == "GET"
+    assert entry["status"] == status
+
+
+def test_timed_out_request_is_journaled_with_504(client: httpx.Client) -> None:
+    path = unique_path()
+
+    client.get(path, headers={FAULT: "timeout", LATENCY: "50"})
+
+    assert journal_entry_for(client, path)["status"] == 504
+
+
+def test_dropped_request_is_journaled_with_no_status(client: httpx.Client) -> None:
+    path = unique_path()
+
+    with pytest.raises(httpx.TransportError):
+        client.get(path, headers={FAULT: "reset"})
+
+    entry = journal_entry_for(client, path)
+    assert entry["method"] == "GET"
+    assert "status" not in entry
+
+
+def test_journaled_fault_keeps_no_query_string(client: httpx.Client) -> None:
+    path, needle = unique_path(), f"needle-{uuid.uuid4().hex}"
+
+    client.get(path, params={"where_identifier": needle}, headers={FAULT: "500"})
+
+    assert journal_entry_for(client, path)["path"] == path
+    journal = client.get("/__mock__/journal", params={"scope": "all", "limit": 1000})
+    assert needle not in journal.text

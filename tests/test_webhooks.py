@@ -1,0 +1,355 @@
+"""Webhooks: signed events posted to loopback receivers, retried with backoff, journaled."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mockserver import Settings, create_app
+from mockserver.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
+from mockserver.server import RunningServer, serve_in_thread
+from tests.answers import Json, get_answer
+
+VALIDATIONS = "/v2/biometric-validations"
+WEBHOOKS = "/__mock__/webhooks"
+FAST = Settings(webhook_backoff_seconds=0.05)
+"""The default mock with a short backoff: four attempts take about a third of a second."""
+SIGNATURE_HEADER = "x-verifik-signature"
+FINAL_STATES = {"delivered", "failed", "blocked", "skipped"}
+WAIT_SECONDS = 5.0
+POLL_SECONDS = 0.02
+MAX_POLLS = int(WAIT_SECONDS / POLL_SECONDS)
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """One POST a receiver got, and the status it answered."""
+
+    body: bytes
+    headers: dict[str, str]
+    status: int
+
+
+class Receiver:
+    """A webhook receiver: answers 500 to its first ``refusals`` POSTs, then 200.
+
+    Each answer waits ``delay_seconds`` first; every request is recorded as it came.
+    """
+
+    def __init__(self, refusals: int = 0, delay_seconds: float = 0.0) -> None:
+        self.refusals = refusals
+        self.delay_seconds = delay_seconds
+        self.received: list[ReceivedRequest] = []
+
+    def app(self) -> Starlette:
+        """The receiver as an ASGI app, taking POSTs at ``/hook``."""
+        return Starlette(routes=[Route("/hook", self._receive, methods=["POST"])])
+
+    def accepted(self) -> list[ReceivedRequest]:
+        """The requests it answered with 200."""
+        return [request for request in self.received if request.status == 200]
+
+    async def _receive(self, request: Request) -> Response:
+        body = await request.body()
+        await asyncio.sleep(self.delay_seconds)
+        status = 500 if len(self.received) < self.refusals else 200
+        self.received.append(ReceivedRequest(body, dict(request.headers), status))
+        return Response(status_code=status)
+
+
+StartReceiver = Callable[[Receiver], RunningServer]
+
+
+@pytest.fixture(scope="module")
+def fast_server() -> Iterator[RunningServer]:
+    """A mock of its own whose webhook retries come quickly."""
+    with serve_in_thread(create_app(FAST)) as running:
+        yield running
+
+
+@pytest.fixture
+def fast_client(fast_server: RunningServer, token: str) -> Iterator[httpx.Client]:
+    """A client of a fresh tenant on the fast-retrying mock."""
+    with connect(fast_server, token) as http:
+        yield http
+
+
+@pytest.fixture
+def start_receiver() -> Iterator[StartReceiver]:
+    """Start receivers on loopback; each stops when the test ends."""
+    with ExitStack() as running:
+
+        def start(receiver: Receiver) -> RunningServer:
+            return running.enter_context(serve_in_thread(receiver.app()))
+
+        yield start
+
+
+def connect(server: RunningServer, token: str) -> httpx.Client:
+    """A client of ``server`` authenticated with ``token``."""
+    headers = {"Authorization": f"Bearer {token}"}
+    return httpx.Client(base_url=server.base_url, headers=headers, timeout=10)
+
+
+def hook_url(receiver: RunningServer, host: str | None = None) -> str:
+    """The receiver's ``/hook`` URL, on ``host`` when one is given."""
+    return f"http://{host or receiver.host}:{receiver.port}/hook"
+
+
+def create_validation(http: httpx.Client, **fields: str) -> Json:
+    """A new validation on the page's example project and flow, with ``fields`` added."""
+    body = {
+        "project": PROJECT_ID,
+        "projectFlow": PROJECT_FLOW_ID,
+        "identifier": "ana@example.com",
+        "type": "onboarding",
+    }
+    response = http.post(VALIDATIONS, json=body | fields)
+    assert response.status_code == 200, response.text
+    created: Json = response.json()["data"]
+    return created
+
+
+def webhooks(http: httpx.Client) -> Json:
+    """The tenant's webhook deliveries and secret, checked against the contract."""
+    return get_answer(http, WEBHOOKS, "WebhookDeliveryList")
+
+
+def delivery_of(http: httpx.Client, validation_id: str) -> Json:
+    """The one delivery of the event ``validation_id``'s creation sent."""
+    found: list[Json] = [
+        delivery
+        for delivery in webhooks(http)["data"]
+        if delivery["body"]["object"]["_id"] == validation_id
+        and delivery["type"].endswith("_biometric_validation_new")
+    ]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def settled_delivery_of(http: httpx.Client, validation_id: str) -> Json:
+    """``validation_id``'s delivery once it is no longer pending (waiting at most 5 s)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    for _ in range(MAX_POLLS):
+        delivery = delivery_of(http, validation_id)
+        if delivery["state"] in FINAL_STATES or time.monotonic() > deadline:
+            return delivery
+        time.sleep(POLL_SECONDS)
+    return delivery_of(http, validation_id)
+
+
+def create_and_settle(http: httpx.Client, **fields: str) -> tuple[Json, Json]:
+    """Create a validation with ``fields``; it and its creation event's settled delivery."""
+    created = create_validation(http, **fields)
+    return created, settled_delivery_of(http, created["_id"])
+
+
+def webhook_journal(http: httpx.Client, url: str) -> list[Json]:
+    """The journal's webhook attempts at ``url``, newest first."""
+    entries = get_answer(http, "/__mock__/journal", "JournalList")["data"]
+    return [e for e in entries if e["kind"] == "webhook" and e["path"] == url]
+
+
+def expected_signature(secret: str, body: bytes) -> str:
+    """``X-Verifik-Signature`` as the contract defines it, computed here independently."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def test_event_refused_twice_arrives_once_signed_after_three_attempts(
+    fast_client: httpx.Client, start_receiver: StartReceiver
+) -> None:
+    receiver = Receiver(refusals=2)
+    url = hook_url(start_receiver(receiver))
+    created, delivery = create_and_settle(fast_client, webhookUrl=url)
+
+    assert delivery["state"] == "delivered"
+    assert [a["status"] for a in delivery["attempts"]] == [500, 500, 200]
+    assert [r.status for r in receiver.received] == [500, 500, 200]
+    [accepted] = receiver.accepted()
+    assert json.loads(accepted.body) == {
+        "type": "onboarding_biometric_validation_new",
+        "object": {key: value for key, value in created.items() if key != "token"},
+    }
+    secret = webhooks(fast_client)["secret"]
+    assert accepted.headers[SIGNATURE_HEADER] == expected_signature(secret, accepted.body)
+    assert accepted.headers["content-type"] == "application/json"
+    journal = webhook_journal(fast_client, url)
+    assert [e["status"] for e in journal] == [200, 500, 500]
+    assert {e["operation"] for e in journal} == {"onboarding_biometric_validation_new"}
+    assert {e["method"] for e in journal} == {"POST"}
+
+
+def test_every_retry_carries_the_same_body_and_signature(
+    fast_client: httpx.Client, start_receiver: StartReceiver
+) -> None:
+    receiver = Receiver(refusals=2)
+    _, delivery = create_and_settle(fast_client, webhookUrl=hook_url(start_receiver(receiver)))
+
+    assert delivery["state"] == "delivered"
+    assert len({r.body for r in receiver.received}) == 1
+    assert {r.headers[SIGNATURE_HEADER] for r in receiver.received} == {delivery["signature"]}
+
+
+def test_delivery_lists_what_was_sent_and_where(
+    fast_client: httpx.Client, start_receiver: StartReceiver
+) -> None:
+    receiver = Receiver()
+    url = hook_url(start_receiver(receiver))
+    created, delivery = create_and_settle(fast_client, webhookUrl=url)
+
+    [accepted] = receiver.accepted()
+    assert delivery["url"] == url
+    assert delivery["type"] == "onboarding_biometric_validation_new"
+    assert delivery["body"] == json.loads(accepted.body)
+    assert delivery["client"] == created["client"]
+
+
+def test_page_webhook_url_on_a_public_host_is_blocked_and_not_sent(
+    client: httpx.Client,
+) -> None:
+    created = create_validation(client, webhookUrl="https://example.com/webhook")
+
+    delivery = delivery_of(client, created["_id"])
+
+    assert delivery["state"] == "blocked"
+    assert delivery["reason"]
+    assert delivery["attempts"] == []
+    assert webhook_journal(client, "https://example.com/webhook") == []
+
+
+@pytest.mark.parametrize(
+    ("allowed_hosts", "state"),
+    [(("localhost",), "delivered"), ((), "blocked")],
+    ids=["allowed", "not-allowed"],
+)
+def test_localhost_receives_webhooks_only_when_on_the_allow_list(
+    start_receiver: StartReceiver, token: str, allowed_hosts: tuple[str, ...], state: str
+) -> None:
+    receiver = Receiver()
+    url = hook_url(start_receiver(receiver), host="localhost")
+    settings = Settings(webhook_backoff_seconds=0.05, webhook_allowed_hosts=allowed_hosts)
+    with serve_in_thread(create_app(settings)) as mock, connect(mock, token) as http:
+        _, delivery = create_and_settle(http, webhookUrl=url)
+
+    assert delivery["state"] == state
+    assert len(receiver.accepted()) == (1 if state == "delivered" else 0)
+
+
+def test_event_without_any_webhook_url_is_skipped(client: httpx.Client) -> None:
+    created = create_validation(client)
+
+    delivery = delivery_of(client, created["_id"])
+
+    assert delivery["state"] == "skipped"
+    assert "url" not in delivery
+    assert delivery["attempts"] == []
+
+
+def test_flow_webhook_url_is_used_when_the_validation_has_none(
+    fast_client: httpx.Client, start_receiver: StartReceiver
+) -> None:
+    receiver = Receiver()
+    url = hook_url(start_receiver(receiver))
+    flow = fast_client.post(
+        "/v2/project-flows",
+        json={"project": PROJECT_ID, "name": "Hooked", "type": "validation", "webhookUrl": url},
+    )
+    assert flow.status_code == 200, flow.text
+    _, delivery = create_and_settle(fast_client, projectFlow=flow.json()["data"]["_id"])
+
+    assert delivery["state"] == "delivered"
+    assert delivery["url"] == url
+    [accepted] = receiver.accepted()
+    assert json.loads(accepted.body)["type"] == "validation_biometric_validation_new"
+
+
+def test_validation_webhook_url_wins_over_the_flows(
+    fast_client: httpx.Client, start_receiver: StartReceiver
+) -> None:
+    flow_receiver, validation_receiver = Receiver(), Receiver()
+    flow_url = hook_url(start_receiver(flow_receiver))
+    validation_url = hook_url(start_receiver(validation_receiver))
+    flow = fast_client.post(
+        "/v2/project-flows",
+        json={"project": PROJECT_ID, "name": "Hooked", "type": "login", "webhookUrl": flow_url},
+    ).json()["data"]
+    _, delivery = create_and_settle(fast_client, projectFlow=flow["_id"], webhookUrl=validation_url)
+
+    assert delivery["state"] == "delivered"
+    assert len(validation_receiver.accepted()) == 1
+    assert flow_receiver.received == []
+
+
+def test_receiver_that_never_accepts_fails_after_every_attempt(
+    fast_client: httpx.Client, start_receiver: StartReceiver
+) -> None:
+    receiver = Receiver(refusals=1_000)
+    url = hook_url(start_receiver(receiver))
+    _, delivery = create_and_settle(fast_client, webhookUrl=url)
+
+    assert delivery["state"] == "failed"
+    assert [a["status"] for a in delivery["attempts"]] == [500] * FAST.webhook_attempts
+    assert len(receiver.received) == FAST.webhook_attempts
+    assert len(webhook_journal(fast_client, url)) == FAST.webhook_attempts
+
+
+def test_receiver_nobody_listens_on_fails_with_the_error_named(
+    fast_client: httpx.Client,
+) -> None:
+    with serve_in_thread(Receiver().app()) as gone:
+        url = hook_url(gone)
+    _, delivery = create_and_settle(fast_client, webhookUrl=url)
+
+    assert delivery["state"] == "failed"
+    assert len(delivery["attempts"]) == FAST.webhook_attempts
+    assert all("status" not in a and a["error"] for a in delivery["attempts"])
+
+
+def test_api_answers_without_waiting_for_a_slow_receiver(
+    fast_client: httpx.Client, start_receiver: StartReceiver
+) -> None:
+    receiver = Receiver(delay_seconds=1.0)
+    created = create_validation(fast_client, webhookUrl=hook_url(start_receiver(receiver)))
+
+    while_receiving = delivery_of(fast_client, created["_id"])
+    settled = settled_delivery_of(fast_client, created["_id"])
+
+    assert while_receiving["state"] == "pending"
+    assert while_receiving["attempts"] == []
+    assert settled["state"] == "delivered"
+
+
+def test_webhook_journal_entry_leaves_out_the_url_query(
+    fast_client: httpx.Client, start_receiver: StartReceiver
+) -> None:
+    secret_query = f"key={uuid.uuid4().hex}"
+    url = hook_url(start_receiver(Receiver()))
+    create_and_settle(fast_client, webhookUrl=f"{url}?{secret_query}")
+
+    assert len(webhook_journal(fast_client, url)) == 1
+    journal = fast_client.get("/__mock__/journal", params={"scope": "all", "limit": 1000})
+    assert secret_query not in journal.text
+
+
+def test_signing_secret_is_stable_per_tenant_and_differs_between_tenants(
+    client: httpx.Client, server: RunningServer, token: str
+) -> None:
+    with connect(server, f"{token}-other") as other:
+        other_secret = webhooks(other)["secret"]
+
+    assert webhooks(client)["secret"] == webhooks(client)["secret"]
+    assert webhooks(client)["secret"] != other_secret
