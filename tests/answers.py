@@ -27,3 +27,18 @@ def assert_error(response: httpx.Response, status: int, code: str) -> Json:
     assert_matches_schema(body, "ErrorResponse")
     assert body["code"] == code
     return body
+
+
+def create_example_validation(http: httpx.Client, **fields: str) -> Json:
+    """A new onboarding validation for ana@example.com on the pages' example project and
+    flow, with ``fields`` added."""
+    body = {
+        "project": "project_123456789",
+        "projectFlow": "flow_123456789",
+        "identifier": "ana@example.com",
+        "type": "onboarding",
+    }
+    response = http.post("/v2/biometric-validations", json=body | fields)
+    assert response.status_code == 200, response.text
+    created: Json = response.json()["data"]
+    return created

@@ -13,9 +13,8 @@ import httpx
 import pytest
 
 from mockserver import Settings, create_app
-from mockserver.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
 from mockserver.server import RunningServer, serve_in_thread
-from tests.answers import Json, assert_error, get_answer
+from tests.answers import Json, assert_error, create_example_validation, get_answer
 from tests.contract_schema import assert_matches_schema
 from tests.sample_images import face_png
 
@@ -70,20 +69,6 @@ def clear_rules(http: httpx.Client, **params: str) -> Json:
     answer: Json = response.json()
     assert_matches_schema(answer, "ScenarioRuleList")
     return answer
-
-
-def create_validation(http: httpx.Client, **fields: str) -> Json:
-    """A new onboarding validation on the page's example project and flow."""
-    body = {
-        "project": PROJECT_ID,
-        "projectFlow": PROJECT_FLOW_ID,
-        "identifier": "ana@example.com",
-        "type": "onboarding",
-    }
-    response = http.post(VALIDATIONS, json=body | fields)
-    assert response.status_code == 200, response.text
-    created: Json = response.json()["data"]
-    return created
 
 
 def validate(http: httpx.Client, session_token: str) -> httpx.Response:
@@ -166,7 +151,7 @@ def test_clearing_without_identifier_removes_every_rule(client: httpx.Client) ->
 
 def test_rule_forces_the_next_validation_and_counts_the_use(client: httpx.Client) -> None:
     set_rule(client, "bruno@example.com", livenessScore=0.41, times=2)
-    created = create_validation(client, identifier="bruno@example.com")
+    created = create_example_validation(client, identifier="bruno@example.com")
 
     assert_error(validate(client, created["token"]), 409, "LIVENESS_FAILED")
 
@@ -215,7 +200,7 @@ def test_advancing_the_clock_adds_minutes_and_seconds(client: httpx.Client) -> N
 
 
 def test_advancing_past_expires_at_expires_a_new_validation(client: httpx.Client) -> None:
-    created = create_validation(client, expiresAt="2024-01-15T10:32:00Z")
+    created = create_example_validation(client, expiresAt="2024-01-15T10:32:00Z")
     assert created["status"] == "new"
 
     post_answer(client, f"{CLOCK}/advance", "ClockView", {"minutes": 3})
@@ -225,7 +210,7 @@ def test_advancing_past_expires_at_expires_a_new_validation(client: httpx.Client
 
 
 def test_advancing_short_of_expires_at_leaves_a_validation_new(client: httpx.Client) -> None:
-    created = create_validation(client, expiresAt="2024-01-15T10:40:00Z")
+    created = create_example_validation(client, expiresAt="2024-01-15T10:40:00Z")
 
     post_answer(client, f"{CLOCK}/advance", "ClockView", {"minutes": 1})
 
@@ -234,7 +219,7 @@ def test_advancing_short_of_expires_at_leaves_a_validation_new(client: httpx.Cli
 
 
 def test_advancing_past_ten_minutes_expires_an_active_session(client: httpx.Client) -> None:
-    created = create_validation(client)
+    created = create_example_validation(client)
 
     post_answer(client, f"{CLOCK}/advance", "ClockView", {"minutes": 11})
 
@@ -249,7 +234,7 @@ def test_advancing_past_ten_minutes_expires_an_active_session(client: httpx.Clie
 
 
 def test_setting_the_clock_past_a_deadline_expires_too(client: httpx.Client) -> None:
-    created = create_validation(client, expiresAt="2024-01-15T10:32:00Z")
+    created = create_example_validation(client, expiresAt="2024-01-15T10:32:00Z")
 
     post_answer(client, CLOCK, "ClockView", {"now": "2024-01-15T11:00:00Z"})
 
@@ -261,7 +246,7 @@ def test_setting_the_clock_past_a_deadline_expires_too(client: httpx.Client) -> 
 
 
 def test_tenant_reset_forgets_what_the_tenant_created(client: httpx.Client) -> None:
-    created = create_validation(client)
+    created = create_example_validation(client)
 
     answer = post_answer(client, RESET, "ResetView")
 
@@ -274,7 +259,7 @@ def test_tenant_reset_forgets_what_the_tenant_created(client: httpx.Client) -> N
 def test_tenant_reset_brings_back_the_seeded_world(client: httpx.Client) -> None:
     seeded = client.get(VALIDATIONS, params={"limit": 100}).json()["data"]
     set_rule(client, "a@x.co", livenessScore=0.2)
-    create_validation(client)
+    create_example_validation(client)
     post_answer(client, f"{CLOCK}/advance", "ClockView", {"minutes": 5})
 
     post_answer(client, RESET, "ResetView")
@@ -287,7 +272,7 @@ def test_tenant_reset_brings_back_the_seeded_world(client: httpx.Client) -> None
 def test_tenant_reset_leaves_other_tenants_untouched(
     client: httpx.Client, other_client: httpx.Client
 ) -> None:
-    others = create_validation(other_client)
+    others = create_example_validation(other_client)
 
     post_answer(client, RESET, "ResetView", scope="tenant")
 
@@ -297,7 +282,10 @@ def test_tenant_reset_leaves_other_tenants_untouched(
 
 def test_reset_of_all_forgets_every_tenant(token: str) -> None:
     with own_server(Settings()) as mock, connect(mock, token) as mine, connect(mock, "b") as other:
-        own_record, others_record = create_validation(mine), create_validation(other)
+        own_record, others_record = (
+            create_example_validation(mine),
+            create_example_validation(other),
+        )
 
         answer = post_answer(mine, RESET, "ResetView", scope="all")
 
@@ -368,7 +356,7 @@ def test_liveness_token_of_a_seeded_new_validation_is_accepted_by_validate(
 def test_liveness_token_of_a_created_validation_is_the_create_answers(
     client: httpx.Client,
 ) -> None:
-    created = create_validation(client)
+    created = create_example_validation(client)
 
     answer = get_answer(client, f"/__mock__/liveness-tokens/{created['_id']}", "LivenessTokenView")
 
@@ -387,7 +375,7 @@ def test_liveness_token_of_an_unknown_validation_is_not_found(client: httpx.Clie
 def test_journal_records_the_tenants_request_with_method_path_status_and_operation(
     client: httpx.Client,
 ) -> None:
-    created = create_validation(client)
+    created = create_example_validation(client)
     client.get(VALIDATIONS, params={"where_status": "new", "limit": 3})
 
     newest = journal(client, limit=2)
@@ -427,7 +415,7 @@ def test_journal_records_refused_requests_with_their_status(client: httpx.Client
 def test_journal_of_a_tenant_holds_only_its_own_requests(
     client: httpx.Client, other_client: httpx.Client
 ) -> None:
-    mine, others = create_validation(client), create_validation(other_client)
+    mine, others = create_example_validation(client), create_example_validation(other_client)
 
     own_clients = {entry.get("client") for entry in journal(client, limit=1000)}
     every_client = {entry.get("client") for entry in journal(client, scope="all", limit=1000)}
@@ -448,7 +436,7 @@ def test_journal_never_holds_a_token_an_image_or_a_query_string(
 ) -> None:
     token, query_value = f"secret-token-{uuid.uuid4().hex}", f"needle-{uuid.uuid4().hex}"
     with connect(server, token) as http:
-        created = create_validation(http)
+        created = create_example_validation(http)
         http.get(VALIDATIONS, params={"where_identifier": query_value})
         validate(http, created["token"])
 

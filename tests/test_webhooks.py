@@ -20,9 +20,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mockserver import Settings, create_app
-from mockserver.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
+from mockserver.domain.page_examples import PROJECT_ID
 from mockserver.server import RunningServer, serve_in_thread
-from tests.answers import Json, get_answer
+from tests.answers import Json, create_example_validation, get_answer
 
 VALIDATIONS = "/v2/biometric-validations"
 WEBHOOKS = "/__mock__/webhooks"
@@ -110,20 +110,6 @@ def hook_url(receiver: RunningServer, host: str | None = None) -> str:
     return f"http://{host or receiver.host}:{receiver.port}/hook"
 
 
-def create_validation(http: httpx.Client, **fields: str) -> Json:
-    """A new validation on the page's example project and flow, with ``fields`` added."""
-    body = {
-        "project": PROJECT_ID,
-        "projectFlow": PROJECT_FLOW_ID,
-        "identifier": "ana@example.com",
-        "type": "onboarding",
-    }
-    response = http.post(VALIDATIONS, json=body | fields)
-    assert response.status_code == 200, response.text
-    created: Json = response.json()["data"]
-    return created
-
-
 def webhooks(http: httpx.Client) -> Json:
     """The tenant's webhook deliveries and secret, checked against the contract."""
     return get_answer(http, WEBHOOKS, "WebhookDeliveryList")
@@ -154,7 +140,7 @@ def settled_delivery_of(http: httpx.Client, validation_id: str) -> Json:
 
 def create_and_settle(http: httpx.Client, **fields: str) -> tuple[Json, Json]:
     """Create a validation with ``fields``; it and its creation event's settled delivery."""
-    created = create_validation(http, **fields)
+    created = create_example_validation(http, **fields)
     return created, settled_delivery_of(http, created["_id"])
 
 
@@ -221,7 +207,7 @@ def test_delivery_lists_what_was_sent_and_where(
 def test_page_webhook_url_on_a_public_host_is_blocked_and_not_sent(
     client: httpx.Client,
 ) -> None:
-    created = create_validation(client, webhookUrl="https://example.com/webhook")
+    created = create_example_validation(client, webhookUrl="https://example.com/webhook")
 
     delivery = delivery_of(client, created["_id"])
 
@@ -250,7 +236,7 @@ def test_localhost_receives_webhooks_only_when_on_the_allow_list(
 
 
 def test_event_without_any_webhook_url_is_skipped(client: httpx.Client) -> None:
-    created = create_validation(client)
+    created = create_example_validation(client)
 
     delivery = delivery_of(client, created["_id"])
 
@@ -323,7 +309,7 @@ def test_api_answers_without_waiting_for_a_slow_receiver(
     fast_client: httpx.Client, start_receiver: StartReceiver
 ) -> None:
     receiver = Receiver(delay_seconds=1.0)
-    created = create_validation(fast_client, webhookUrl=hook_url(start_receiver(receiver)))
+    created = create_example_validation(fast_client, webhookUrl=hook_url(start_receiver(receiver)))
 
     while_receiving = delivery_of(fast_client, created["_id"])
     settled = settled_delivery_of(fast_client, created["_id"])
