@@ -92,9 +92,14 @@ class MockClock:
 class VerifikMock:
     """One test's Verifik: a tenant of its own on a mock reached through ``http``."""
 
-    def __init__(self, http: httpx.Client, token: str) -> None:
+    def __init__(
+        self, http: httpx.Client, token: str, transport: httpx.BaseTransport | None = None
+    ) -> None:
         self.token = token
         self.http = http
+        self.transport = transport
+        """For an in-process mock, the transport your own client needs:
+        ``httpx.Client(base_url=verifik.base_url, transport=verifik.transport)``."""
         self.http.headers["Authorization"] = f"Bearer {token}"
         self.clock = MockClock(self)
 

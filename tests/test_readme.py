@@ -17,6 +17,8 @@ from mockserver import errors
 from mockserver.server import RunningServer
 from tests.ports import free_port, wait_for_port
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).parents[1]
 README_AUTH = "Bearer my-team-token"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -113,3 +115,11 @@ def test_validate_walkthrough_validates_and_the_receiver_gets_signed_webhooks(
 @pytest.mark.parametrize("error", errors.concrete_errors(), ids=lambda error: error.code)
 def test_readme_error_table_lists_every_code_with_its_status(error: type[errors.MockError]) -> None:
     assert f"| {error.status} | `{error.code}` |" in README
+
+
+
+def test_plugin_examples_pass_as_written(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_readme_plugin=readme_example("plugin", "python"))
+    (pytester.path / "fixtures").symlink_to(ROOT / "fixtures")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=6)

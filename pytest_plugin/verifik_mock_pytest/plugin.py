@@ -85,8 +85,12 @@ def verifik_transport(request: pytest.FixtureRequest) -> Iterator[PortalTranspor
         yield transport
 
 
-def _handle(request: pytest.FixtureRequest, http: httpx.Client) -> VerifikMock:
-    handle = VerifikMock(http, tenant_token_for(request.node.nodeid))
+def _handle(
+    request: pytest.FixtureRequest,
+    http: httpx.Client,
+    transport: httpx.BaseTransport | None = None,
+) -> VerifikMock:
+    handle = VerifikMock(http, tenant_token_for(request.node.nodeid), transport)
     scenario_of(request).prepare(handle, request.config.getoption("--verifik-seed"))
     return handle
 
@@ -113,6 +117,6 @@ def verifik(
 def verifik_in_process(
     request: pytest.FixtureRequest, verifik_transport: PortalTransport
 ) -> VerifikMock:
-    """This test's own Verifik, in process (``verifik_in_process.http.transport``)."""
+    """This test's own Verifik, in process: point a client at it with its ``transport``."""
     http = httpx.Client(base_url=IN_PROCESS_URL, transport=verifik_transport, timeout=30)
-    return _handle(request, http)
+    return _handle(request, http, verifik_transport)
