@@ -48,20 +48,22 @@ def scenario_of(request: pytest.FixtureRequest) -> Scenario:
     try:
         return Scenario(*marker.args, **marker.kwargs) if marker else Scenario()
     except TypeError as error:
-        raise pytest.UsageError(
-            f"@pytest.mark.verifik: {error}; it takes {MARKER_ARGUMENTS}"
-        ) from None
+        problem = str(error)
+    pytest.fail(f"@pytest.mark.verifik: {problem}; it takes {MARKER_ARGUMENTS}", pytrace=False)
 
 
 def _check_reachable(url: str) -> None:
     try:
         httpx.get(f"{url.rstrip('/')}/openapi.json", timeout=5).raise_for_status()
     except httpx.HTTPError as error:
-        pytest.fail(
-            f"--verifik-url {url} did not answer ({error}); start it with "
-            "`verifik-mock serve` or drop --verifik-url to let the plugin start one",
-            pytrace=False,
-        )
+        problem = str(error)
+    else:
+        return
+    pytest.fail(
+        f"--verifik-url {url} did not answer ({problem}); start it with "
+        "`verifik-mock serve` or drop --verifik-url to let the plugin start one",
+        pytrace=False,
+    )
 
 
 @pytest.fixture(scope="session")
