@@ -9,8 +9,10 @@ from starlette.requests import Request
 
 from mockserver.errors import (
     BodyTooLargeError,
+    InvalidImageError,
     MalformedBodyError,
     MissingParameterError,
+    MockError,
     UnsupportedMediaTypeError,
 )
 from mockserver.models.base import RequestBody
@@ -47,12 +49,19 @@ async def _read_capped(request: Request, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def _body_error(error: ValidationError) -> MalformedBodyError | MissingParameterError:
+def _body_error(error: ValidationError) -> MockError:
     first = error.errors(include_url=False)[0]
     if first["type"] in _NOT_AN_OBJECT:
         return MalformedBodyError("Body must be a JSON object")
     field = ".".join(str(part) for part in first["loc"])
-    if first["type"] == "missing":
+    missing = (
+        first["type"] in {"missing", "string_too_short"}
+        if field == "image"
+        else (first["type"] == "missing")
+    )
+    if missing:
         return MissingParameterError(f"missing {field}")
+    if field == "image":  # an image that is not base64 has its own code, as an undecodable one
+        return InvalidImageError("Image is not valid base64 (raw, or a data:image/...;base64, URI)")
     message = first["msg"].removeprefix("Value error, ")
     return MissingParameterError(f"{field}: {message}" if field else message)

@@ -36,7 +36,9 @@ async def handle_http_error(request: Request, error: Exception) -> Response:
     """Starlette handler: routing's own 404 and 405 in the same envelope as ours."""
     assert isinstance(error, HTTPException)
     if error.status_code == 405:
-        return error_response(MethodNotAllowedError(f"{request.method} is not allowed here"))
+        response = error_response(MethodNotAllowedError(f"{request.method} is not allowed here"))
+        response.headers.update(error.headers or {})  # Starlette's Allow: the methods it takes
+        return response
     return error_response(RouteNotFoundError(f"No operation at {request.url.path}"))
 
 

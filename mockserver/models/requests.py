@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
@@ -17,7 +17,14 @@ from mockserver.models.enums import (
     SearchMode,
 )
 
-Image = str
+Image = Annotated[
+    str,
+    Field(
+        min_length=4,
+        pattern=r"^(data:image/[a-zA-Z+.-]+;base64,)?[A-Za-z0-9+/]+={0,2}$",
+        description="Raw base64 or a `data:image/...;base64,` URI of a JPEG or PNG.",
+    ),
+]
 """A face or document image: raw base64 or a ``data:image/...;base64,`` URI, JPEG or PNG."""
 
 
@@ -47,14 +54,14 @@ class CreateBiometricValidationRequest(RequestBody):
 class ValidateRequest(RequestBody):
     """The validate page's body: the face to check."""
 
-    image: Image = Field(min_length=1)
+    image: Image
     os: DeviceOs | None = None
 
 
 class CreateDocumentLivenessRequest(RequestBody):
     """A document image and the checks to run on it; at least one check must be enabled."""
 
-    image: Image = Field(min_length=1)
+    image: Image
     saveImage: bool = False
     validateScreenReplay: bool = False
     validatePrintedCopy: bool = False
