@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
 
 from mockserver.errors import MethodNotAllowedError, MockError, RouteNotFoundError
 from mockserver.models import ErrorResponse
@@ -37,9 +38,21 @@ async def handle_http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if error.status_code == 405:
         response = error_response(MethodNotAllowedError(f"{request.method} is not allowed here"))
-        response.headers.update(error.headers or {})  # Starlette's Allow: the methods it takes
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
     return error_response(RouteNotFoundError(f"No operation at {request.url.path}"))
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method served at this path (Starlette's own 405 names only one route's, and
+    each of our operations is a route of its own). A literal path outranks a templated one:
+    ``/validate`` is not also ``/{id}``."""
+    matching = [r for r in request.app.routes if r.matches(request.scope)[0] is not Match.NONE]
+    literal = [r for r in matching if "{" not in getattr(r, "path", "{")]
+    methods: set[str] = set()
+    for route in literal or matching:
+        methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
 async def handle_unexpected_error(request: Request, error: Exception) -> Response:
