@@ -1,126 +1,26 @@
-"""``verifik-mock``: the command line (``serve`` starts a mock Verifik on loopback)."""
+"""``verifik-mock``: the command line; each subcommand lives in ``mockserver.commands``."""
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import secrets
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
 
-import uvicorn
-
-from mockserver import tokens
-from mockserver.app import create_app
-from mockserver.http.context import ServerContext
-from mockserver.settings import Settings
-
-DEMO_SECRET = "verifik-mock"
-"""Signs the printed demo token when no ``--signing-secret`` is given (it is not checked)."""
+from mockserver.commands import contract, serve, token
 
 
-def demo_token(settings: Settings) -> tuple[str, str]:
-    """A ready-to-use client token for this seed, and the client id it names."""
-    client_id = hashlib.sha256(f"demo:{settings.seed}".encode()).hexdigest()[:24]
-    token = tokens.encode({"clientId": client_id}, settings.signing_secret or DEMO_SECRET)
-    return token, client_id
-
-
-def banner(settings: Settings, context: ServerContext, base_url: str) -> str:
-    """What ``serve`` prints on start: where it is, a token, and the seeded ids to use."""
-    token, client_id = demo_token(settings)
-    tenant = context.tenants.get(client_id)
-    project = next(iter(tenant.projects.values()))
-    flows = [f for f in tenant.project_flows.values() if f.project == project.id]
-    lines = [
-        f"verifik-mock serving Verifik's biometric-validation API at {base_url}",
-        f"  seed:     {settings.seed}",
-        f"  docs:     {base_url}/docs   (contract: {base_url}/openapi.json)",
-        f"  token:    {token}",
-        f"  project:  {project.id}",
-        *(f"  flow:     {flow.id}  ({flow.type.value})" for flow in flows),
-        "",
-        "Try it:",
-        f'  curl -s {base_url}/v2/biometric-validations -H "Authorization: Bearer {token}"',
-    ]
-    return "\n".join(lines)
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The command line, read."""
-    parser = argparse.ArgumentParser(prog="verifik-mock", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve a mock Verifik until interrupted")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    seeding = serve.add_mutually_exclusive_group()
-    seeding.add_argument("--seed", type=int, default=0, help="world seed (default 0)")
-    seeding.add_argument("--random", action="store_true", help="a fresh random seed each start")
-    serve.add_argument(
-        "--signing-secret",
-        help="verify client tokens as HS256 JWTs signed with this secret (default: read only)",
+def parser() -> argparse.ArgumentParser:
+    """Every subcommand's options."""
+    main_parser = argparse.ArgumentParser(
+        prog="verifik-mock", description="A local, stateful mock of Verifik's biometric API."
     )
-    add_scenario_options(serve)
-    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
-    return parser.parse_args(argv)
-
-
-def score(text: str) -> float:
-    """A score argument: a number from 0 to 1."""
-    value = float(text)
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"a score is from 0 to 1, not {text}")
-    return value
-
-
-def add_scenario_options(serve: argparse.ArgumentParser) -> None:
-    """The options that shape outcomes, sessions, webhooks and the control API."""
-    scenarios = serve.add_argument_group("scenarios")
-    scenarios.add_argument("--liveness-score", type=score, help="every capture's liveness score")
-    scenarios.add_argument("--search-score", type=score, help="every capture's 1:N search score")
-    scenarios.add_argument("--document-score", type=score, help="every document check's score")
-    scenarios.add_argument(
-        "--session-ttl-minutes", type=float, default=10, help="liveness session TTL (default 10)"
-    )
-    control = serve.add_argument_group("control API and webhooks")
-    control.add_argument("--admin-token", help="require X-Mock-Admin-Token on /__mock__ calls")
-    control.add_argument(
-        "--webhook-allow-host",
-        action="append",
-        default=[],
-        metavar="HOST",
-        help="also send webhooks to HOST (loopback is always allowed); repeatable",
-    )
-    control.add_argument("--webhook-attempts", type=int, default=4, help="tries per webhook")
-    control.add_argument(
-        "--webhook-timeout", type=float, default=5.0, help="seconds per webhook attempt"
-    )
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    """The server settings the command line asks for."""
-    defaults = Settings()
-    return Settings(
-        seed=secrets.randbits(32) if args.random else args.seed,
-        signing_secret=args.signing_secret,
-        liveness_score=args.liveness_score,
-        search_score=args.search_score,
-        document_score=args.document_score,
-        session_ttl=timedelta(minutes=args.session_ttl_minutes),
-        admin_token=args.admin_token,
-        webhook_allowed_hosts=defaults.webhook_allowed_hosts + tuple(args.webhook_allow_host),
-        webhook_attempts=args.webhook_attempts,
-        webhook_timeout_seconds=args.webhook_timeout,
-    )
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    for command in (serve, contract, token):
+        command.register(commands)
+    return main_parser
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``verifik-mock`` command."""
-    args = parse_args(argv)
-    settings = settings_from(args)
-    app = create_app(settings)
-    host = f"[{args.host}]" if ":" in args.host else args.host
-    print(banner(settings, app.state.context, f"http://{host}:{args.port}"), flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
-    sys.exit(0)
+    """Entry point of the ``verifik-mock`` command: exits with the subcommand's status."""
+    args = parser().parse_args(argv)
+    sys.exit(args.run(args))

@@ -1,0 +1,1 @@
+"""The subcommands of ``verifik-mock``, one module each."""
