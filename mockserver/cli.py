@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from mockserver.commands import contract, serve, token
+from mockserver.commands import contract, drift, serve, token
 
 
 def parser() -> argparse.ArgumentParser:
@@ -15,7 +15,7 @@ def parser() -> argparse.ArgumentParser:
         prog="verifik-mock", description="A local, stateful mock of Verifik's biometric API."
     )
     commands = main_parser.add_subparsers(dest="command", required=True)
-    for command in (serve, contract, token):
+    for command in (serve, contract, drift, token):
         command.register(commands)
     return main_parser
 

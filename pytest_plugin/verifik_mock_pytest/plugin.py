@@ -18,6 +18,7 @@ from mockserver.testing import (
     in_process_transport,
     tenant_token_for,
 )
+from verifik_mock_pytest.contract_item import ContractItem
 
 MARKER_ARGUMENTS = ", ".join(field.name for field in dataclasses.fields(Scenario))
 
@@ -33,6 +34,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="use the verifik-mock already serving at this URL instead of starting one",
     )
+    group.addoption(
+        "--verifik-contract",
+        action="store_true",
+        help="also run the contract checks: against --verifik-url with $VERIFIK_TOKEN, "
+        "else against a mock started for it",
+    )
+    group.addoption("--verifik-contract-examples", type=int, default=50, help="cases per operation")
+
+
+def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.Item]) -> None:
+    """With ``--verifik-contract``, add the contract checks as one more test."""
+    if session.config.getoption("--verifik-contract"):
+        items.append(ContractItem.from_parent(session, name="verifik-contract"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

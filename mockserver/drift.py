@@ -1,0 +1,178 @@
+"""``verifik-mock drift``: the same safe requests to two servers, and how their answers differ.
+
+Typically the mock and the real API. For every read-only Verifik operation it compares the
+status and the shape of the answers: fields one side lacks, fields of another JSON type, and
+values of enum fields seen on one side only. Retrieves use an id each side lists itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import httpx
+
+JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+
+LIST_REQUESTS = {
+    "GET /v2/biometric-validations": (
+        "/v2/biometric-validations?limit=100&populates[]=client&populates[]=project"
+        "&populates[]=projectFlow&populates[]=livenessSession"
+    ),
+    "GET /v2/document-liveness": (
+        "/v2/document-liveness?limit=100&populates[]=client&populates[]=appRegistration"
+    ),
+    "GET /v2/projects": "/v2/projects?limit=100",
+    "GET /v2/project-flows": "/v2/project-flows?limit=100",
+}
+RETRIEVE_REQUESTS = {
+    "GET /v2/biometric-validations/{id}": (
+        "GET /v2/biometric-validations",
+        "/v2/biometric-validations/{id}",
+    ),
+    "GET /v2/document-liveness/{id}": ("GET /v2/document-liveness", "/v2/document-liveness/{id}"),
+    "GET /v2/project-flows/{id}": ("GET /v2/project-flows", "/v2/project-flows/{id}"),
+}
+ENUM_FIELDS = ("status", "type", "language", "livenessDetection", "identityMatch", "antiSpoofing")
+"""Fields whose values are enums wherever they appear."""
+
+
+def json_type(value: object) -> str:
+    """The JSON type of a decoded value (``number`` for int and float alike)."""
+    return JSON_TYPES.get(type(value), "number")
+
+
+def shape(value: object, path: str = "") -> dict[str, str]:
+    """Every field path in ``value`` with its JSON type; array items merge under ``[]``."""
+    found = {path or "$": json_type(value)}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found |= shape(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            for item_path, item_type in shape(item, f"{path}[]").items():
+                found.setdefault(item_path, item_type)
+    return found
+
+
+def enum_values(value: object, path: str = "") -> dict[str, set[str]]:
+    """The values of enum fields in ``value``, by path."""
+    found: dict[str, set[str]] = {}
+    items: Iterable[tuple[str, object]] = ()
+    if isinstance(value, dict):
+        items = ((f"{path}.{key}", item) for key, item in value.items())
+    elif isinstance(value, list):
+        items = ((f"{path}[]", item) for item in value)
+    for item_path, item in items:
+        if isinstance(item, str) and item_path.rsplit(".", 1)[-1] in ENUM_FIELDS:
+            found.setdefault(item_path, set()).add(item)
+        for nested_path, values in enum_values(item, item_path).items():
+            found.setdefault(nested_path, set()).update(values)
+    return found
+
+
+@dataclass
+class OperationDrift:
+    """How one operation's answers differ between the left and the right server."""
+
+    operation: str
+    left_status: int | None
+    right_status: int | None
+    missing_on_right: list[str] = field(default_factory=list)
+    extra_on_right: list[str] = field(default_factory=list)
+    retyped: list[dict[str, str]] = field(default_factory=list)
+    enum_only_left: dict[str, list[str]] = field(default_factory=dict)
+    enum_only_right: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def differs(self) -> bool:
+        """Whether anything differs."""
+        return self.left_status != self.right_status or any(
+            (
+                self.missing_on_right,
+                self.extra_on_right,
+                self.retyped,
+                self.enum_only_left,
+                self.enum_only_right,
+            )
+        )
+
+
+def compare(
+    operation: str, left: httpx.Response | None, right: httpx.Response | None
+) -> OperationDrift:
+    """The differences between two answers to the same request."""
+    drift = OperationDrift(
+        operation,
+        left.status_code if left is not None else None,
+        right.status_code if right is not None else None,
+    )
+    if left is None or right is None or not _is_json(left) or not _is_json(right):
+        return drift
+    left_body, right_body = left.json(), right.json()
+    left_shape, right_shape = shape(left_body), shape(right_body)
+    drift.missing_on_right = sorted(left_shape.keys() - right_shape.keys())
+    drift.extra_on_right = sorted(right_shape.keys() - left_shape.keys())
+    drift.retyped = [
+        {"path": path, "left": left_shape[path], "right": right_shape[path]}
+        for path in sorted(left_shape.keys() & right_shape.keys())
+        if left_shape[path] != right_shape[path]
+    ]
+    left_enums, right_enums = enum_values(left_body), enum_values(right_body)
+    for path in sorted(left_enums.keys() | right_enums.keys()):
+        only_left = left_enums.get(path, set()) - right_enums.get(path, set())
+        only_right = right_enums.get(path, set()) - left_enums.get(path, set())
+        if only_left and path in right_enums:
+            drift.enum_only_left[path] = sorted(only_left)
+        if only_right and path in left_enums:
+            drift.enum_only_right[path] = sorted(only_right)
+    return drift
+
+
+def _is_json(response: httpx.Response) -> bool:
+    return str(response.headers.get("content-type", "")).startswith("application/json")
+
+
+def _first_id(response: httpx.Response | None) -> str | None:
+    if response is None or not _is_json(response):
+        return None
+    data = response.json().get("data")
+    return str(data[0]["_id"]) if isinstance(data, list) and data else None
+
+
+def detect_drift(left: httpx.Client, right: httpx.Client) -> list[OperationDrift]:
+    """Send every safe request to both servers and compare the answers."""
+    lists = {op: (_get(left, path), _get(right, path)) for op, path in LIST_REQUESTS.items()}
+    drifts = [compare(op, *answers) for op, answers in lists.items()]
+    for operation, (list_operation, template) in RETRIEVE_REQUESTS.items():
+        left_list, right_list = lists[list_operation]
+        left_id, right_id = _first_id(left_list), _first_id(right_list)
+        left_answer = _get(left, template.format(id=left_id)) if left_id else None
+        right_answer = _get(right, template.format(id=right_id)) if right_id else None
+        drifts.append(compare(operation, left_answer, right_answer))
+    return drifts
+
+
+def _get(client: httpx.Client, path: str) -> httpx.Response | None:
+    try:
+        return client.get(path)
+    except httpx.HTTPError:
+        return None
+
+
+def drift_text(drifts: list[OperationDrift], left_name: str, right_name: str) -> str:
+    """The differences, one block per operation that differs."""
+    lines = [f"drift: left={left_name} right={right_name}"]
+    for drift in drifts:
+        if not drift.differs:
+            lines.append(f"  {drift.operation}: same")
+            continue
+        lines.append(f"  {drift.operation}: status {drift.left_status} / {drift.right_status}")
+        lines += [f"    missing on right: {path}" for path in drift.missing_on_right]
+        lines += [f"    extra on right:   {path}" for path in drift.extra_on_right]
+        lines += [f"    retyped: {r['path']} {r['left']} -> {r['right']}" for r in drift.retyped]
+        lines += [f"    only left:  {p} = {', '.join(v)}" for p, v in drift.enum_only_left.items()]
+        lines += [f"    only right: {p} = {', '.join(v)}" for p, v in drift.enum_only_right.items()]
+    differing = sum(drift.differs for drift in drifts)
+    lines.append(f"{differing} of {len(drifts)} operations differ")
+    return "\n".join(lines)
