@@ -1,0 +1,40 @@
+"""The contract checks, in process: schemathesis calls the ASGI app directly, no socket.
+
+The same contract and the same ``contracts/schemathesis.toml`` as ``verifik-mock contract``;
+every operation through schemathesis's phases, and a stateful run along the links.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+
+from mockserver import Settings, create_app
+from mockserver.data_files import data_folder
+from tests.drifted_mock import SECRET, TOKEN
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+app = create_app(Settings(signing_secret=SECRET))
+config = SchemathesisConfig.from_path(str(data_folder("contracts") / "schemathesis.toml"))
+config.projects.default.update(headers=AUTH)
+config.projects.default.generation.update(max_examples=15)
+# The app serves the contract file itself at /openapi.json (tests/test_contract.py holds it).
+schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
+
+
+@schema.parametrize()
+def test_every_operation_conforms_in_process(case: Any) -> None:
+    case.call_and_validate(headers=AUTH)
+
+
+class StatefulRun(schema.as_state_machine()):  # type: ignore[misc]
+    """Follows the contract's links (create, then retrieve, list and validate) in process."""
+
+    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        """Send each step with the contract tenant's token."""
+        return {"headers": AUTH}
+
+
+TestStatefulRun = StatefulRun.TestCase
