@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 RESULTS = Path(__file__).parent / "results" / "fixture_cost.json"
 FIXTURES = ("verifik_in_process", "verifik")
 
-CONFTEST = '''
+CONFTEST = """
 import json, os
 durations = {}
 def pytest_runtest_logreport(report):
@@ -29,7 +30,7 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session):
     with open(os.environ["FIXTURE_COST_OUT"], "w") as out:
         json.dump(list(durations.values()), out)
-'''
+"""
 
 
 def measure(fixture: str, tests: int, workdir: Path) -> list[float]:
@@ -41,7 +42,8 @@ def measure(fixture: str, tests: int, workdir: Path) -> list[float]:
     subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
          str(workdir / "test_cost.py")],
-        cwd=workdir, check=True, capture_output=True, env={**__import__("os").environ, "FIXTURE_COST_OUT": str(out)},
+        cwd=workdir, check=True, capture_output=True,
+        env={**os.environ, "FIXTURE_COST_OUT": str(out)},
     )  # fmt: skip
     return list(json.loads(out.read_text()))
 

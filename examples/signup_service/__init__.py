@@ -2,10 +2,16 @@
 
 from signup_service.verifik import (
     FaceLogin,
-    LivenessRejected,
-    PersonUnknown,
+    LivenessRejectedError,
+    PersonUnknownError,
     VerifikClient,
-    VerifikUnavailable,
+    VerifikUnavailableError,
 )
 
-__all__ = ["FaceLogin", "LivenessRejected", "PersonUnknown", "VerifikClient", "VerifikUnavailable"]
+__all__ = [
+    "FaceLogin",
+    "LivenessRejectedError",
+    "PersonUnknownError",
+    "VerifikClient",
+    "VerifikUnavailableError",
+]

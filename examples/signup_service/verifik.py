@@ -8,15 +8,15 @@ from dataclasses import dataclass
 import httpx
 
 
-class LivenessRejected(Exception):
+class LivenessRejectedError(Exception):
     """Verifik thinks the selfie is not of a live person."""
 
 
-class PersonUnknown(Exception):
+class PersonUnknownError(Exception):
     """Verifik found no enrolled person matching the selfie."""
 
 
-class VerifikUnavailable(Exception):
+class VerifikUnavailableError(Exception):
     """Verifik did not answer usefully, even after a retry."""
 
 
@@ -59,9 +59,9 @@ class VerifikClient:
         answer = self._post("/v2/biometric-validations/validate", body, f"Bearer {session_token}")
         code = answer.json().get("code")
         if code == "LIVENESS_FAILED":
-            raise LivenessRejected(answer.json()["error"])
+            raise LivenessRejectedError(answer.json()["error"])
         if code == "PERSON_NOT_FOUND":
-            raise PersonUnknown(answer.json()["error"])
+            raise PersonUnknownError(answer.json()["error"])
         data = answer.json()["data"]
         return FaceLogin(person=data["person"], name=data["appLogin"]["name"])
 
@@ -70,4 +70,4 @@ class VerifikClient:
             answer = self.http.post(path, json=body, headers={"Authorization": authorization})
             if answer.status_code < 500 and answer.status_code != 429:
                 return answer
-        raise VerifikUnavailable(f"{path} answered {answer.status_code}")
+        raise VerifikUnavailableError(f"{path} answered {answer.status_code}")

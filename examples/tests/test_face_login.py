@@ -6,8 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from signup_service import LivenessRejected, PersonUnknown, VerifikClient, VerifikUnavailable
+from signup_service import (
+    LivenessRejectedError,
+    PersonUnknownError,
+    VerifikClient,
+    VerifikUnavailableError,
+)
 
 SELFIE = b"\x89PNG\r\n\x1a\n" + bytes(range(64))  # any PNG bytes pass by default
 
@@ -28,20 +32,20 @@ def test_a_user_enrols_then_logs_in_with_the_same_face(client: VerifikClient) ->
 
 
 def test_a_stranger_cannot_log_in(client: VerifikClient) -> None:
-    with pytest.raises(PersonUnknown):
+    with pytest.raises(PersonUnknownError):
         client.finish(client.start("nobody@example.com", "login"), SELFIE)
 
 
 @pytest.mark.verifik(liveness_score=0.3)
 def test_a_photo_of_a_photo_is_rejected(client: VerifikClient) -> None:
-    with pytest.raises(LivenessRejected, match="liveness_failed@0.30"):
+    with pytest.raises(LivenessRejectedError, match=r"liveness_failed@0\.30"):
         client.finish(client.start("ana@example.com", "onboarding"), SELFIE)
 
 
 def test_a_spoof_for_one_user_only(client: VerifikClient, verifik) -> None:
     verifik.inject_scores(liveness_score=0.2, identifier="eve@example.com")
     client.finish(client.start("ana@example.com", "onboarding"), SELFIE)
-    with pytest.raises(LivenessRejected):
+    with pytest.raises(LivenessRejectedError):
         client.finish(client.start("eve@example.com", "onboarding"), SELFIE)
 
 
@@ -52,7 +56,7 @@ def test_one_outage_is_retried(client: VerifikClient, verifik) -> None:
 
 @pytest.mark.verifik(fault="503")
 def test_a_long_outage_is_reported(client: VerifikClient) -> None:
-    with pytest.raises(VerifikUnavailable):
+    with pytest.raises(VerifikUnavailableError):
         client.start("ana@example.com", "onboarding")
 
 
