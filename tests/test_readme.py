@@ -117,7 +117,6 @@ def test_readme_error_table_lists_every_code_with_its_status(error: type[errors.
     assert f"| {error.status} | `{error.code}` |" in README
 
 
-
 def test_plugin_examples_pass_as_written(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_readme_plugin=readme_example("plugin", "python"))
     (pytester.path / "fixtures").symlink_to(ROOT / "fixtures")
