@@ -7,6 +7,7 @@ from functools import partial
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 
 from mockserver.domain.world import build_tenant
 from mockserver.errors import MockError
@@ -25,11 +26,15 @@ from mockserver.settings import Settings
 from mockserver.store import TenantRegistry
 from mockserver.webhooks import WebhookDispatcher
 
+LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+"""Front ends served from this machine may call the mock from a browser by default."""
+
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """A mock Verifik: every operation of the contract, with its own tenants and clock.
 
-    Around the routes: the journal records every request, and fault injection answers
+    Around the routes: CORS for local front ends (and ``cors_origins``), the journal of
+    every request, and fault injection, which answers
     ``X-Mock-Latency-Ms`` and ``X-Mock-Fault`` before a ``/v2`` request is processed.
     """
     settings = settings or Settings()
@@ -37,6 +42,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[operation.route() for operation in ALL_OPERATIONS] + DOC_ROUTES,
         middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_origin_regex=LOCAL_ORIGINS,
+                allow_methods=["GET", "POST", "DELETE"],
+                allow_headers=["*"],
+                expose_headers=["Retry-After"],
+            ),
             Middleware(Journaling, journal=journal),
             Middleware(FaultInjection, max_latency_ms=settings.max_latency_ms),
         ],

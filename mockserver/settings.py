@@ -42,6 +42,8 @@ class Settings:
     """How long one webhook attempt may take."""
     webhook_allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
     """Hosts webhooks may be sent to (any 127.x.y.z is loopback too); others are blocked."""
+    cors_origins: tuple[str, ...] = ()
+    """Browser origins allowed besides any http(s)://localhost or 127.0.0.1 port; ``*`` for all."""
     journal_size: int = 1000
     """How many requests and webhook attempts the journal keeps (the oldest go first)."""
     max_latency_ms: int = 60_000

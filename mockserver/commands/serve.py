@@ -88,6 +88,13 @@ def add_scenario_options(serve: argparse.ArgumentParser) -> None:
         metavar="HOST",
         help="also send webhooks to HOST (loopback is always allowed); repeatable",
     )
+    control.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="also let a browser at ORIGIN call the mock (localhost is always allowed; * for any)",
+    )
     control.add_argument("--webhook-attempts", type=int, default=4, help="tries per webhook")
     control.add_argument(
         "--webhook-timeout", type=float, default=5.0, help="seconds per webhook attempt"
@@ -107,6 +114,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         admin_token=args.admin_token,
         webhook_allowed_hosts=defaults.webhook_allowed_hosts + tuple(args.webhook_allow_host),
         webhook_attempts=args.webhook_attempts,
+        cors_origins=tuple(args.cors_origin),
         webhook_timeout_seconds=args.webhook_timeout,
     )
 
