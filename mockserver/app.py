@@ -14,6 +14,7 @@ from mockserver.errors import MockError
 from mockserver.http.context import ServerContext
 from mockserver.http.docs import DOC_ROUTES
 from mockserver.http.faults import FaultInjection
+from mockserver.http.hosted import HOSTED_ROUTES
 from mockserver.http.journaling import Journaling
 from mockserver.http.responses import (
     handle_http_error,
@@ -40,7 +41,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     journal = RequestJournal(settings.journal_size)
     app = Starlette(
-        routes=[operation.route() for operation in ALL_OPERATIONS] + DOC_ROUTES,
+        routes=[operation.route() for operation in ALL_OPERATIONS] + DOC_ROUTES + HOSTED_ROUTES,
         middleware=[
             Middleware(
                 CORSMiddleware,

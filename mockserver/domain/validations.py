@@ -61,7 +61,7 @@ def create_validation(
         id=validation_id,
         client=state.client.id,
         livenessSession=session.id,
-        url=f"{hosted_base_url}/__mock__/hosted/{validation_id}",
+        url=f"{hosted_base_url}/__mock__/hosted/{state.client.id}/{validation_id}",
         createdAt=now,
         updatedAt=now,
         **body.model_dump(exclude_none=True),

@@ -29,14 +29,14 @@ async def read_body(request: Request, model: type[Body], max_bytes: int) -> Body
         raise UnsupportedMediaTypeError(
             f"Body must be JSON (Content-Type: application/json), not {media_type or 'empty'}"
         )
-    raw = await _read_capped(request, max_bytes)
+    raw = await read_capped(request, max_bytes)
     try:
         return model.model_validate_json(raw)
     except ValidationError as error:
         raise _body_error(error) from None
 
 
-async def _read_capped(request: Request, max_bytes: int) -> bytes:
+async def read_capped(request: Request, max_bytes: int) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise BodyTooLargeError(f"Body too large: the limit is {max_bytes} bytes")

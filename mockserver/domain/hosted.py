@@ -1,0 +1,69 @@
+"""The hosted capture step: what a user's choice on the mock's hosted page does.
+
+The page stands in for Verifik's own (the validation's ``url``): the user picks an outcome
+or sends an image, and the capture completes through ``validate_capture``, the same code
+path as ``POST /v2/biometric-validations/validate``, so state and webhooks agree.
+"""
+
+from __future__ import annotations
+
+import base64
+from enum import StrEnum
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from mockserver.data_files import data_folder
+from mockserver.domain.control import move_clock_to
+from mockserver.domain.scenarios import ScoreOverrides
+from mockserver.domain.validation_flow import validate_capture
+from mockserver.models import BiometricValidation, LivenessSession, ValidationResult
+from mockserver.settings import Settings
+from mockserver.store import TenantState
+
+SAMPLE_FACE = "face-pass.png"
+"""The capture used when the user picks an outcome without sending an image."""
+NO_MATCH_SCORE = 0.1
+
+
+class HostedOutcome(StrEnum):
+    """What the user of the hosted page chose to happen."""
+
+    PASS = "pass"
+    FAIL_LIVENESS = "fail_liveness"
+    NO_MATCH = "no_match"
+    EXPIRE = "expire"
+
+
+def sample_face() -> str:
+    """The sample face, as base64."""
+    return base64.b64encode(
+        (data_folder("fixtures") / "images" / SAMPLE_FACE).read_bytes()
+    ).decode()
+
+
+def complete_capture(
+    state: TenantState,
+    session: LivenessSession,
+    outcome: HostedOutcome,
+    settings: Settings,
+    liveness_score: float = 0.3,
+    image: str | None = None,
+) -> ValidationResult:
+    """Run the capture the user chose; raises the same errors validate does."""
+    overrides = ScoreOverrides()
+    if outcome is HostedOutcome.FAIL_LIVENESS:
+        overrides = ScoreOverrides(liveness=liveness_score)
+    elif outcome is HostedOutcome.NO_MATCH:
+        overrides = ScoreOverrides(search=NO_MATCH_SCORE)
+    elif outcome is HostedOutcome.EXPIRE:
+        move_clock_to(state, max(state.clock.now(), session.expiresAt))
+    return validate_capture(state, session, image or sample_face(), overrides, settings)
+
+
+def redirect_target(validation: BiometricValidation, **query: str) -> str | None:
+    """``redirectUrl`` with ``type=login`` and ``query`` added, as Verifik's page sends the
+    user back; None when the validation has no ``redirectUrl``."""
+    if not validation.redirectUrl:
+        return None
+    parts = urlsplit(validation.redirectUrl)
+    added = urlencode({"type": "login", **query})
+    return urlunsplit(parts._replace(query=f"{parts.query}&{added}" if parts.query else added))

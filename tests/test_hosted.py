@@ -1,0 +1,94 @@
+"""The hosted capture page: a validation's url, completed in a browser's stead by its form."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from tests.answers import Json, create_example_validation
+
+RETURN_TO = "https://app.example/after-verifik?step=2"
+
+
+def hosted_path(created: Json) -> str:
+    """The path of the hosted page the create answer's url names."""
+    return urlsplit(created["url"]).path
+
+
+def submit(client: httpx.Client, created: Json, **form: str) -> httpx.Response:
+    """Send the hosted page's form, as a browser would, without following the redirect."""
+    return client.post(hosted_path(created), data=form, follow_redirects=False)
+
+
+def test_url_opens_a_page_about_the_validation_with_its_choices(client: httpx.Client) -> None:
+    created = create_example_validation(client, redirectUrl=RETURN_TO)
+    page = httpx.get(f"{client.base_url}{hosted_path(created)}")  # a browser sends no token
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "ana@example.com" in page.text
+    for outcome in ("pass", "fail_liveness", "no_match", "expire"):
+        assert f"value={outcome}" in page.text
+
+
+def test_passing_redirects_back_with_the_token_and_completes_the_validation(
+    client: httpx.Client,
+) -> None:
+    created = create_example_validation(client, redirectUrl=RETURN_TO)
+    answer = submit(client, created, outcome="pass")
+    assert answer.status_code == 303
+    location = urlsplit(answer.headers["location"])
+    query = parse_qs(location.query)
+    assert f"{location.scheme}://{location.netloc}{location.path}" == RETURN_TO.split("?")[0]
+    assert query["step"] == ["2"]
+    assert query["type"] == ["login"]
+    assert query["token"][0].startswith("ey")
+    stored = client.get(f"/v2/biometric-validations/{created['_id']}").json()["data"]
+    assert stored["status"] == "completed"
+    events = [d["type"] for d in client.get("/__mock__/webhooks").json()["data"]]
+    assert "onboarding_biometric_validation_completed" in events
+
+
+@pytest.mark.parametrize(
+    ("form", "status", "code"),
+    [
+        ({"outcome": "fail_liveness", "livenessScore": "0.2"}, 409, "LIVENESS_FAILED"),
+        ({"outcome": "expire"}, 409, "LIVENESS_SESSION_EXPIRED"),
+    ],
+)
+def test_a_refused_capture_shows_its_code_and_links_back_with_it(
+    client: httpx.Client, form: dict[str, str], status: int, code: str
+) -> None:
+    created = create_example_validation(client, redirectUrl=RETURN_TO)
+    answer = submit(client, created, **form)
+    assert answer.status_code == status
+    assert code in answer.text
+    assert f"error={code}" in answer.text
+    stored = client.get(f"/v2/biometric-validations/{created['_id']}").json()["data"]
+    assert stored["status"] in {"failed", "expired"}
+
+
+def test_no_match_on_a_login_for_a_stranger(client: httpx.Client) -> None:
+    flow = client.get("/v2/project-flows?type=login").json()["data"][0]
+    created = client.post(
+        "/v2/biometric-validations",
+        json={"project": flow["project"], "projectFlow": flow["_id"],
+              "identifier": "stranger@example.com", "type": "login"},
+    ).json()["data"]  # fmt: skip
+    answer = submit(client, created, outcome="no_match")
+    assert answer.status_code == 404
+    assert "PERSON_NOT_FOUND" in answer.text
+
+
+def test_without_redirect_url_the_page_shows_the_token(client: httpx.Client) -> None:
+    created = create_example_validation(client)
+    answer = submit(client, created, outcome="pass")
+    assert answer.status_code == 200
+    assert "Verified" in answer.text
+
+
+def test_a_bad_form_or_an_unknown_validation_is_refused(client: httpx.Client) -> None:
+    created = create_example_validation(client)
+    assert submit(client, created, outcome="dance").status_code == 400
+    assert client.get("/__mock__/hosted/nobody/nothing").status_code == 404
