@@ -24,6 +24,7 @@ from mockserver.models import (
     Project,
     ProjectFlow,
 )
+from mockserver.models.control import SentEmail
 
 
 @dataclass
@@ -43,6 +44,8 @@ class TenantState:
     liveness_sessions: dict[str, LivenessSession] = field(default_factory=dict)
     document_liveness: dict[str, DocumentLiveness] = field(default_factory=dict)
     app_logins: dict[str, AppLogin] = field(default_factory=dict)
+    emails: list[SentEmail] = field(default_factory=list)
+    """The emails of ``sendViaEmail`` validations, oldest first."""
     scenario_rules: dict[str, ScenarioRule] = field(default_factory=dict)
     """Control-API rules by identifier."""
     fault_rule: FaultRule | None = None

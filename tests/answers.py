@@ -29,7 +29,7 @@ def assert_error(response: httpx.Response, status: int, code: str) -> Json:
     return body
 
 
-def create_example_validation(http: httpx.Client, **fields: str) -> Json:
+def create_example_validation(http: httpx.Client, **fields: object) -> Json:
     """A new onboarding validation for ana@example.com on the pages' example project and
     flow, with ``fields`` added."""
     body = {

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.answers import Json, create_example_validation
+from tests.answers import Json, create_example_validation, get_answer
 
 RETURN_TO = "https://app.example/after-verifik?step=2"
 
@@ -92,3 +92,25 @@ def test_a_bad_form_or_an_unknown_validation_is_refused(client: httpx.Client) ->
     created = create_example_validation(client)
     assert submit(client, created, outcome="dance").status_code == 400
     assert client.get("/__mock__/hosted/nobody/nothing").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"), [("en", "Verify your identity"), ("es", "Verifica tu identidad")]
+)
+def test_send_via_email_puts_the_invitation_in_the_outbox(
+    client: httpx.Client, language: str, subject: str
+) -> None:
+    created = create_example_validation(
+        client, sendViaEmail=True, email="ana@example.com", language=language
+    )
+    outbox = get_answer(client, "/__mock__/emails", "EmailOutbox")["data"]
+    assert len(outbox) == 1
+    assert outbox[0]["to"] == "ana@example.com"
+    assert outbox[0]["subject"] == subject
+    assert outbox[0]["link"] == created["url"]
+    assert outbox[0]["biometricValidation"] == created["_id"]
+
+
+def test_no_email_without_send_via_email(client: httpx.Client) -> None:
+    create_example_validation(client)
+    assert get_answer(client, "/__mock__/emails", "EmailOutbox")["data"] == []

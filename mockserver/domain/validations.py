@@ -11,7 +11,8 @@ from mockserver.domain.listing import Page, paginate, sort_records
 from mockserver.domain.projects import usable_flow
 from mockserver.errors import BiometricValidationNotFoundError
 from mockserver.models import BiometricValidation, LivenessSession
-from mockserver.models.enums import LivenessSessionStatus
+from mockserver.models.control import SentEmail
+from mockserver.models.enums import Language, LivenessSessionStatus
 from mockserver.models.queries import (
     BiometricValidationFilters,
     ListBiometricValidationsQuery,
@@ -68,11 +69,28 @@ def create_validation(
     )
     state.add_validation(validation, session)
     emit_validation_event(state, validation)
+    if validation.sendViaEmail and validation.email and validation.url:
+        state.emails.append(invitation_email(validation, validation.email, validation.url))
     state.schedule_expiry(session.expiresAt, session.id)
     if validation.expiresAt is not None:
         state.schedule_expiry(validation.expiresAt, validation.id)
     sweep_expired(state)
     return state.validations[validation.id]
+
+
+EMAIL_SUBJECTS = {Language.EN: "Verify your identity", Language.ES: "Verifica tu identidad"}
+
+
+def invitation_email(validation: BiometricValidation, to: str, link: str) -> SentEmail:
+    """The email Verifik sends for ``sendViaEmail``, in the validation's language."""
+    return SentEmail(
+        to=to,
+        subject=EMAIL_SUBJECTS[validation.language],
+        link=link,
+        language=validation.language.value,
+        biometricValidation=validation.id,
+        sentAt=validation.createdAt,
+    )
 
 
 def matches_filters(validation: BiometricValidation, filters: BiometricValidationFilters) -> bool:

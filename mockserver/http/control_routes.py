@@ -11,6 +11,7 @@ from mockserver.http.operations import Call, Operation
 from mockserver.models.control import (
     AdvanceClockBody,
     ClockView,
+    EmailOutbox,
     FaultRuleBody,
     FaultRuleView,
     FixtureLoaded,
@@ -111,6 +112,10 @@ def _load_fixture(call: Call[NoQuery, None]) -> FixtureLoaded:
     return control.load_fixture(call.tenant, name, fixture)
 
 
+def _emails(call: Call[NoQuery, None]) -> EmailOutbox:
+    return EmailOutbox(data=list(reversed(call.tenant.emails)))
+
+
 def _liveness_token(call: Call[NoQuery, None]) -> LivenessTokenView:
     return control.liveness_token(call.tenant, call.path["id"], call.settings.session_secret)
 
@@ -142,6 +147,8 @@ CONTROL_OPERATIONS: list[Operation] = [  # type: ignore[type-arg]
               NoQuery, None, FaultRuleView, _clear_fault, auth="control"),
     Operation("loadFixture", "POST", "/__mock__/fixtures/{name}",
               NoQuery, None, FixtureLoaded, _load_fixture, auth="control"),
+    Operation("listEmails", "GET", "/__mock__/emails",
+              NoQuery, None, EmailOutbox, _emails, auth="control"),
     Operation("getLivenessToken", "GET", "/__mock__/liveness-tokens/{id}",
               NoQuery, None, LivenessTokenView, _liveness_token, auth="control"),
 ]  # fmt: skip

@@ -182,3 +182,21 @@ class FaultRuleView(WireModel):
     latencyMs: int = 0
     remaining: int | None = None
     active: bool
+
+
+class SentEmail(WireModel):
+    """An email Verifik would have sent for a ``sendViaEmail`` validation."""
+
+    to: str
+    subject: str
+    link: str = Field(description="The hosted capture page the email invites the user to.")
+    language: Literal["en", "es"]
+    biometricValidation: str
+    sentAt: Timestamp
+
+
+class EmailOutbox(WireModel):
+    """The caller's sent emails, newest first."""
+
+    success: Literal[True] = True
+    data: list[SentEmail]
