@@ -23,6 +23,7 @@ from mockserver.http.responses import (
 )
 from mockserver.http.routes import ALL_OPERATIONS
 from mockserver.journal import RequestJournal
+from mockserver.persistence import StateFile
 from mockserver.settings import Settings
 from mockserver.store import TenantRegistry
 from mockserver.webhooks import WebhookDispatcher
@@ -64,7 +65,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.router.redirect_slashes = False
     app.state.context = ServerContext(
         settings=settings,
-        tenants=TenantRegistry(partial(build_tenant, settings), settings.seed),
+        tenants=TenantRegistry(
+            partial(build_tenant, settings),
+            settings.seed,
+            StateFile(settings.state_file) if settings.state_file else None,
+        ),
         journal=journal,
         webhooks=WebhookDispatcher(settings, journal),
     )

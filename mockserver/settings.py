@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from mockserver.clock import DEFAULT_START
 
@@ -42,6 +43,8 @@ class Settings:
     """How long one webhook attempt may take."""
     webhook_allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
     """Hosts webhooks may be sent to (any 127.x.y.z is loopback too); others are blocked."""
+    state_file: Path | None = None
+    """SQLite file keeping every tenant across restarts (``--state-file``); None: memory."""
     cors_origins: tuple[str, ...] = ()
     """Browser origins allowed besides any http(s)://localhost or 127.0.0.1 port; ``*`` for all."""
     journal_size: int = 1000

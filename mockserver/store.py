@@ -25,6 +25,7 @@ from mockserver.models import (
     ProjectFlow,
 )
 from mockserver.models.control import SentEmail
+from mockserver.persistence import StateFile
 
 
 @dataclass
@@ -78,27 +79,47 @@ class TenantState:
 class TenantRegistry:
     """All tenants of one running mock, each made from a seed on its first request."""
 
-    def __init__(self, build_tenant: Callable[[str, int], TenantState], seed: int) -> None:
+    def __init__(
+        self,
+        build_tenant: Callable[[str, int], TenantState],
+        seed: int,
+        state_file: StateFile | None = None,
+    ) -> None:
         self._build_tenant = build_tenant
         self._seed = seed
         self._tenants: dict[str, TenantState] = {}
-        self._seeds: dict[str, int] = {}
+        self._state_file = state_file
+        self._seeds: dict[str, int] = state_file.seeds() if state_file else {}
 
     def get(self, client_id: str) -> TenantState:
-        """The tenant of ``client_id``, seeding its world if it is new."""
-        tenant = self._tenants.get(client_id)
+        """The tenant of ``client_id``: in memory, else in the state file, else seeded anew."""
+        tenant = self.peek(client_id)
         if tenant is None:
             seed = self._seeds.get(client_id, self._seed)
             tenant = self._tenants[client_id] = self._build_tenant(client_id, seed)
         return tenant
 
+    def persist(self, client_id: str) -> None:
+        """Write the tenant to the state file, if there is one and the tenant is loaded."""
+        tenant = self._tenants.get(client_id)
+        if self._state_file is not None and tenant is not None:
+            self._state_file.save(client_id, tenant)
+
     def peek(self, client_id: str) -> TenantState | None:
-        """The tenant of ``client_id`` if it has been seeded, without seeding it."""
-        return self._tenants.get(client_id)
+        """The tenant of ``client_id`` if it exists (in memory or the state file), without
+        seeding a new one."""
+        tenant = self._tenants.get(client_id)
+        if tenant is None and self._state_file is not None:
+            tenant = self._state_file.load(client_id)
+            if tenant is not None:
+                self._tenants[client_id] = tenant
+        return tenant
 
     def reset(self, client_id: str | None = None, seed: int | None = None) -> None:
         """Forget one tenant (it is seeded afresh, from ``seed`` if given, on its next
         request), or all of them."""
+        if self._state_file is not None:
+            self._state_file.forget(client_id, seed)
         if client_id is None:
             self._tenants.clear()
             self._seeds.clear()

@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import uvicorn
 
@@ -57,6 +58,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     serve.add_argument(
         "--signing-secret",
         help="verify client tokens as HS256 JWTs signed with this secret (default: read only)",
+    )
+    serve.add_argument(
+        "--state-file",
+        type=Path,
+        help="keep every tenant in this SQLite file across restarts (default: memory only)",
     )
     add_scenario_options(serve)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
@@ -115,6 +121,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         webhook_allowed_hosts=defaults.webhook_allowed_hosts + tuple(args.webhook_allow_host),
         webhook_attempts=args.webhook_attempts,
         cors_origins=tuple(args.cors_origin),
+        state_file=args.state_file,
         webhook_timeout_seconds=args.webhook_timeout,
     )
 

@@ -63,6 +63,12 @@ class ServerContext:
         if expected is not None and not hmac.compare_digest(admin_token or "", expected):
             raise AdminTokenError("Send X-Mock-Admin-Token with the server's --admin-token")
 
+    def finish_request(self, client_id: str) -> None:
+        """After a request: hand its webhooks over, then keep the tenant (with
+        ``--state-file``) before the answer leaves, so no acknowledged write is lost."""
+        self.send_webhooks(client_id)
+        self.tenants.persist(client_id)
+
     def send_webhooks(self, client_id: str) -> None:
         """Hand the client's recorded webhook events, if any, to the dispatcher."""
         tenant = self.tenants.peek(client_id)

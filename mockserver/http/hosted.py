@@ -98,7 +98,7 @@ async def complete_hosted(request: Request) -> Response:
     except MockError as error:
         return _refused(validation, error)
     finally:
-        context.send_webhooks(tenant.client.id)
+        context.finish_request(tenant.client.id)
     target = redirect_target(validation, token=result.token)
     if target:
         return RedirectResponse(target, status_code=303)

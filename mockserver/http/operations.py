@@ -107,7 +107,7 @@ class Operation(Generic[Query, Body]):
             try:
                 return await self._answer(request, context, client_id, session)
             finally:
-                context.send_webhooks(client_id)
+                context.finish_request(client_id)
 
         return Route(self.path, endpoint, methods=[self.method], name=self.operation_id)
 

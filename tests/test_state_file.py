@@ -1,0 +1,102 @@
+"""``--state-file``: a restart keeps every tenant's data; without it, a restart starts fresh;
+a kill -9 during writes loses no acknowledged write."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from mockserver import Settings, create_app
+from mockserver.server import serve_in_thread
+from tests.answers import create_example_validation
+from tests.ports import free_port, wait_for_port
+
+AUTH = {"Authorization": "Bearer state-file-team"}
+
+
+def list_bodies(http: httpx.Client) -> list[bytes]:
+    """What a client sees of its tenant, byte for byte."""
+    return [
+        http.get("/v2/biometric-validations?limit=100&populates[]=livenessSession").content,
+        http.get("/v2/project-flows?limit=100").content,
+        http.get("/__mock__/clock").content,
+    ]
+
+
+def run_and_read(settings: Settings, write: bool) -> tuple[list[bytes], str | None]:
+    """Start a server, optionally write a validation, and read the tenant back."""
+    created_id = None
+    with (
+        serve_in_thread(create_app(settings), port=PORT) as mock,
+        httpx.Client(base_url=mock.base_url, headers=AUTH) as http,
+    ):
+        if write:
+            created_id = create_example_validation(http)["_id"]
+            http.post("/__mock__/clock/advance", json={"minutes": 3})
+        return list_bodies(http), created_id
+
+
+PORT = free_port()
+
+
+def test_a_restart_with_the_same_state_file_serves_the_same_data(tmp_path: Path) -> None:
+    settings = Settings(state_file=tmp_path / "state.sqlite")
+    before, created_id = run_and_read(settings, write=True)
+    after, _ = run_and_read(settings, write=False)
+    assert after == before
+    assert created_id is not None
+    assert created_id.encode() in after[0]
+
+
+def test_without_a_state_file_a_restart_starts_fresh() -> None:
+    before, created_id = run_and_read(Settings(), write=True)
+    after, _ = run_and_read(Settings(), write=False)
+    assert created_id is not None
+    assert created_id.encode() not in after[0]
+    assert after != before
+
+
+def test_a_kill_9_during_writes_loses_no_acknowledged_write(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.sqlite"
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("verifik-mock")), "serve", "--port", str(port)]
+    command += ["--state-file", str(state_file), "--log-level", "error"]
+    acknowledged: list[str] = []
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as server:
+        wait_for_port(port)
+        base_url = f"http://127.0.0.1:{port}"
+
+        def write_until_killed() -> None:
+            with httpx.Client(base_url=base_url, headers=AUTH, timeout=5) as http:
+                deadline = time.monotonic() + 10
+                for _ in range(2000):  # bounded in count and in time
+                    if time.monotonic() > deadline:
+                        return
+                    try:
+                        acknowledged.append(create_example_validation(http)["_id"])
+                    except (httpx.HTTPError, AssertionError):
+                        return
+
+        writer = threading.Thread(target=write_until_killed)
+        writer.start()
+        deadline = time.monotonic() + 10
+        while len(acknowledged) < 20 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(server.pid, signal.SIGKILL)
+        writer.join(timeout=15)
+    with (
+        serve_in_thread(create_app(Settings(state_file=state_file))) as restarted,
+        httpx.Client(base_url=restarted.base_url, headers=AUTH) as http,
+    ):
+        stored = {record["_id"] for page in range(1, 30) for record in http.get(
+            "/v2/biometric-validations", params={"limit": 100, "page": page}
+        ).json()["data"]}  # fmt: skip
+    assert len(acknowledged) >= 20
+    assert set(acknowledged) <= stored
