@@ -12,6 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 from mockserver.domain.world import build_tenant
 from mockserver.errors import MockError
 from mockserver.http.context import ServerContext
+from mockserver.http.dashboard import DASHBOARD_ROUTES
 from mockserver.http.docs import DOC_ROUTES
 from mockserver.http.faults import FaultInjection
 from mockserver.http.hosted import HOSTED_ROUTES
@@ -42,7 +43,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     journal = RequestJournal(settings.journal_size)
     app = Starlette(
-        routes=[operation.route() for operation in ALL_OPERATIONS] + DOC_ROUTES + HOSTED_ROUTES,
+        routes=[operation.route() for operation in ALL_OPERATIONS]
+        + DOC_ROUTES
+        + HOSTED_ROUTES
+        + DASHBOARD_ROUTES,
         middleware=[
             Middleware(
                 CORSMiddleware,

@@ -1,0 +1,103 @@
+"""``/__mock__/ui``: a read-only dashboard of what the mock holds and did, rendered on the
+server (no JavaScript, no build step). ``?client=<id>`` picks the tenant to show."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from mockserver.http.context import ServerContext
+from mockserver.store import TenantState
+from mockserver.timestamps import format_timestamp
+
+
+def table(title: str, headings: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A titled HTML table, every cell escaped."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headings)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>"
+        for row in rows
+    )
+    return f"<section><h2>{html.escape(title)}</h2><table><tr>{head}</tr>{body}</table></section>"
+
+
+def tenant_sections(context: ServerContext, tenant: TenantState) -> str:
+    """Everything the dashboard shows of one tenant."""
+    client = tenant.client.id
+    rules = tenant.scenario_rules.values()
+    return "".join(
+        [
+            f"<p>Mock clock: <strong>{format_timestamp(tenant.clock.now())}</strong></p>",
+            table(
+                "Biometric validations",
+                ["_id", "identifier", "type", "status", "updatedAt"],
+                [(v.id, v.identifier, v.type.value, v.status.value, format_timestamp(v.updatedAt))
+                 for v in reversed(tenant.validations.values())],
+            ),
+            table(
+                "Liveness sessions",
+                ["_id", "identifier", "status", "expiresAt"],
+                [(s.id, s.identifier, s.status.value, format_timestamp(s.expiresAt))
+                 for s in reversed(tenant.liveness_sessions.values())],
+            ),
+            table(
+                "Document liveness",
+                ["_id", "status", "riskScore"],
+                [(d.id, d.status.value, d.riskScore if d.riskScore is not None else "")
+                 for d in reversed(tenant.document_liveness.values())],
+            ),
+            table(
+                "Webhook deliveries",
+                ["id", "type", "url", "state", "attempts"],
+                [(d.id, d.type, d.url or "", d.state, len(d.attempts))
+                 for d in context.webhooks.deliveries(client)],
+            ),
+            table(
+                "Request journal",
+                ["at", "kind", "method", "path", "status", "ms"],
+                [(format_timestamp(e.at), e.kind, e.method, e.path, e.status or "", e.durationMs)
+                 for e in context.journal.newest(client, 50)],
+            ),
+            table(
+                "Email outbox",
+                ["to", "subject", "link"],
+                [(e.to, e.subject, e.link) for e in reversed(tenant.emails)],
+            ),
+            table(
+                "Scenario rules",
+                ["identifier", "liveness", "search", "remaining"],
+                [(r.identifier, r.scores.liveness, r.scores.search, r.remaining) for r in rules],
+            ),
+        ]
+    )  # fmt: skip
+
+
+async def dashboard(request: Request) -> Response:
+    """The tenants, and the chosen one's records, history and traffic."""
+    context = ServerContext.of(request)
+    chosen = request.query_params.get("client")
+    links = "".join(
+        f'<li><a href="?client={html.escape(client)}">{html.escape(client)}</a></li>'
+        for client in context.tenants.client_ids()
+    )
+    body = f"<section><h2>Tenants</h2><ul>{links or '<li>none yet</li>'}</ul></section>"
+    tenant = context.tenants.peek(chosen) if chosen else None
+    if chosen and tenant is None:
+        body += f"<p>No tenant {html.escape(chosen)}.</p>"
+    elif tenant is not None:
+        body += f"<h2>Client {html.escape(tenant.client.id)}</h2>" + tenant_sections(
+            context, tenant
+        )
+    return HTMLResponse(_PAGE.format(body=body))
+
+
+_PAGE = """<!doctype html><html lang=en><head><meta charset=utf-8>
+<title>verifik-mock dashboard</title><style>body{{font-family:system-ui,sans-serif;margin:2rem}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}}
+section{{margin-bottom:1.5rem}}</style></head><body><h1>verifik-mock</h1>{body}</body></html>"""
+
+DASHBOARD_ROUTES = [Route("/__mock__/ui", dashboard, methods=["GET"], name="dashboard")]
