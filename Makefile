@@ -11,7 +11,7 @@ SEED   ?= 0
 
 EXAMPLES_VENV := .venv-examples
 
-.PHONY: setup run test lint typecheck pytest examples contract clean
+.PHONY: setup browser run test lint typecheck pytest examples contract clean
 
 setup: $(STAMP)
 
@@ -34,7 +34,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot work
+# here): install it when it is missing, as root or through sudo.
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+pytest: $(STAMP) browser
 	$(BIN)/pytest -n 2
 
 # The downstream example app's suite, run against verifik-mock installed from scratch (a
