@@ -13,6 +13,7 @@ from mockserver.domain.world import build_tenant
 from mockserver.errors import MockError
 from mockserver.http.context import ServerContext
 from mockserver.http.dashboard import DASHBOARD_ROUTES
+from mockserver.http.dashboard_actions import DASHBOARD_ACTION_ROUTES
 from mockserver.http.docs import DOC_ROUTES
 from mockserver.http.faults import FaultInjection
 from mockserver.http.hosted import HOSTED_ROUTES
@@ -46,7 +47,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[operation.route() for operation in ALL_OPERATIONS]
         + DOC_ROUTES
         + HOSTED_ROUTES
-        + DASHBOARD_ROUTES,
+        + DASHBOARD_ROUTES
+        + DASHBOARD_ACTION_ROUTES,
         middleware=[
             Middleware(
                 CORSMiddleware,

@@ -94,6 +94,19 @@ class WebhookDispatcher:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
+    def redeliver(self, client: str, delivery_id: str) -> bool:
+        """Send a recorded delivery's event again, as a new delivery; False if unknown."""
+        kept = self._deliveries.get(client)
+        delivery = kept.get(delivery_id) if kept else None
+        if delivery is None:
+            return False
+        body = delivery.body.get("object")
+        snapshot = body if isinstance(body, dict) else {}
+        self.submit(
+            WebhookEvent(client=client, type=delivery.type, url=delivery.url, object=snapshot)
+        )
+        return True
+
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait for the deliveries under way to finish (tests, shutdown)."""
         if self._tasks:

@@ -1,5 +1,6 @@
-"""``/__mock__/ui``: a read-only dashboard of what the mock holds and did, rendered on the
-server (no JavaScript, no build step). ``?client=<id>`` picks the tenant to show."""
+"""``/__mock__/ui``: a dashboard of what the mock holds and did, rendered on the server (no
+JavaScript, no build step). ``?client=<id>`` picks the tenant, ``?refresh=N`` reloads it
+every N seconds (a live journal without a script); its forms post to the actions module."""
 
 from __future__ import annotations
 
@@ -15,27 +16,76 @@ from mockserver.store import TenantState
 from mockserver.timestamps import format_timestamp
 
 
+class Markup(str):
+    """A cell of our own HTML (a form), written as is; every other cell is escaped."""
+
+
+def cell(value: object) -> str:
+    """One table cell."""
+    return value if isinstance(value, Markup) else html.escape(str(value))
+
+
 def table(title: str, headings: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A titled HTML table, every cell escaped."""
+    """A titled HTML table."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headings)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>"
-        for row in rows
+        "<tr>" + "".join(f"<td>{cell(value)}</td>" for value in row) + "</tr>" for row in rows
     )
     return f"<section><h2>{html.escape(title)}</h2><table><tr>{head}</tr>{body}</table></section>"
+
+
+def form(client: str, action: str, fields: str, button: str) -> str:
+    """A small form that posts one dashboard action."""
+    target = f"/__mock__/ui/{html.escape(client)}/{action}"
+    return (
+        f'<form method=post action="{target}" class=inline>{fields}<button>{button}</button></form>'
+    )
+
+
+def hidden(name: str, value: str) -> str:
+    """A hidden form field."""
+    return f'<input type=hidden name={name} value="{html.escape(value)}">'
+
+
+def history(context: ServerContext, client: str) -> dict[str, list[str]]:
+    """Each validation's events, oldest first, from the webhook deliveries it caused."""
+    found: dict[str, list[str]] = {}
+    for delivery in reversed(context.webhooks.deliveries(client)):
+        record = delivery.body.get("object")
+        if isinstance(record, dict):
+            event = delivery.type.split("_biometric_validation_")[-1]
+            found.setdefault(str(record.get("_id")), []).append(event)
+    return found
+
+
+def controls(client: str) -> str:
+    """The forms that change the tenant: the clock and the scenario rules."""
+    return form(
+        client, "advance-clock", "<input name=minutes value=11 size=4> minutes ", "Advance"
+    ) + form(
+        client,
+        "set-rule",
+        "identifier <input name=identifier value='*' size=18> liveness "
+        "<input name=livenessScore size=4> search <input name=searchScore size=4> "
+        "times <input name=times size=3> ",
+        "Set rule",
+    )
 
 
 def tenant_sections(context: ServerContext, tenant: TenantState) -> str:
     """Everything the dashboard shows of one tenant."""
     client = tenant.client.id
     rules = tenant.scenario_rules.values()
+    events = history(context, client)
     return "".join(
         [
             f"<p>Mock clock: <strong>{format_timestamp(tenant.clock.now())}</strong></p>",
+            controls(client),
             table(
                 "Biometric validations",
-                ["_id", "identifier", "type", "status", "updatedAt"],
-                [(v.id, v.identifier, v.type.value, v.status.value, format_timestamp(v.updatedAt))
+                ["_id", "identifier", "type", "status", "updatedAt", "history"],
+                [(v.id, v.identifier, v.type.value, v.status.value, format_timestamp(v.updatedAt),
+                  " → ".join(events.get(v.id, [])))
                  for v in reversed(tenant.validations.values())],
             ),
             table(
@@ -52,8 +102,9 @@ def tenant_sections(context: ServerContext, tenant: TenantState) -> str:
             ),
             table(
                 "Webhook deliveries",
-                ["id", "type", "url", "state", "attempts"],
-                [(d.id, d.type, d.url or "", d.state, len(d.attempts))
+                ["id", "type", "url", "state", "attempts", ""],
+                [(d.id, d.type, d.url or "", d.state, len(d.attempts),
+                  Markup(form(client, "redeliver", hidden("delivery", d.id), "Redeliver")))
                  for d in context.webhooks.deliveries(client)],
             ),
             table(
@@ -69,8 +120,10 @@ def tenant_sections(context: ServerContext, tenant: TenantState) -> str:
             ),
             table(
                 "Scenario rules",
-                ["identifier", "liveness", "search", "remaining"],
-                [(r.identifier, r.scores.liveness, r.scores.search, r.remaining) for r in rules],
+                ["identifier", "liveness", "search", "remaining", ""],
+                [(r.identifier, r.scores.liveness, r.scores.search, r.remaining,
+                  Markup(form(client, "clear-rule", hidden("identifier", r.identifier), "Remove")))
+                 for r in rules],
             ),
         ]
     )  # fmt: skip
@@ -92,12 +145,14 @@ async def dashboard(request: Request) -> Response:
         body += f"<h2>Client {html.escape(tenant.client.id)}</h2>" + tenant_sections(
             context, tenant
         )
-    return HTMLResponse(_PAGE.format(body=body))
+    refresh = request.query_params.get("refresh", "")
+    head = f'<meta http-equiv=refresh content="{int(refresh)}">' if refresh.isdigit() else ""
+    return HTMLResponse(_PAGE.format(head=head, body=body))
 
 
-_PAGE = """<!doctype html><html lang=en><head><meta charset=utf-8>
+_PAGE = """<!doctype html><html lang=en><head><meta charset=utf-8>{head}
 <title>verifik-mock dashboard</title><style>body{{font-family:system-ui,sans-serif;margin:2rem}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}}
-section{{margin-bottom:1.5rem}}</style></head><body><h1>verifik-mock</h1>{body}</body></html>"""
+section{{margin-bottom:1.5rem}}form.inline{{display:inline;margin-right:1rem}}</style></head><body><h1>verifik-mock</h1>{body}</body></html>"""
 
 DASHBOARD_ROUTES = [Route("/__mock__/ui", dashboard, methods=["GET"], name="dashboard")]
