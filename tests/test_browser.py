@@ -1,6 +1,7 @@
 """The frontend round trip in a real headless Chromium (Debian's, driven by Playwright):
 create, open the hosted page, choose, come back to the app with the token; the webhook
-reaches a local receiver; the dashboard shows the validation and its delivery.
+reaches a local receiver; the dashboard shows the validation and its delivery. A webcam
+capture uses Chromium's fake camera; the dashboard's journal updates without a reload.
 
 Set VERIFIK_SCREENSHOTS=<folder> to keep screenshots of the hosted page and the dashboard
 (the README's pictures are made this way).
@@ -29,6 +30,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
 ]  # fmt: skip
 
 
@@ -120,4 +122,39 @@ def test_hosted_round_trip_in_a_browser(
     assert "delivered" in dashboard
     if (shot := screenshot_path("dashboard.png")) is not None:
         page.screenshot(path=str(shot), full_page=True)
+    page.close()
+
+
+def test_webcam_capture_completes_the_validation(browser: Browser, client: httpx.Client) -> None:
+    created = create_example_validation(client)
+    page = browser.new_page()
+    page.goto(created["url"])
+    page.click("#start-camera")
+    page.wait_for_function("document.getElementById('preview').videoWidth > 0", timeout=10_000)
+    page.click("#snap")
+    assert "Photo taken" in page.inner_text("#camera-status")
+    assert page.input_value("#image").startswith("/9j/")  # base64 of a JPEG's first bytes
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Verified", timeout=10_000)
+    page.close()
+
+    validation = client.get(f"/v2/biometric-validations/{created['_id']}").json()["data"]
+    assert validation["status"] == "completed"
+
+
+def test_dashboard_journal_updates_without_a_reload(
+    browser: Browser, client: httpx.Client, token: str
+) -> None:
+    client.get("/v2/biometric-validations")  # the tenant exists before the page opens
+    page = browser.new_page()
+    page.goto(f"{client.base_url}/__mock__/ui?client={client_id_for_token(token)}")
+    page.evaluate("window.sameDocument = true")
+    assert "/v2/document-liveness" not in page.inner_text("#request-journal")
+
+    client.get("/v2/document-liveness")
+    page.wait_for_function(
+        "document.getElementById('request-journal').innerText.includes('/v2/document-liveness')",
+        timeout=10_000,
+    )
+    assert page.evaluate("window.sameDocument") is True
     page.close()

@@ -1,6 +1,8 @@
 """``/__mock__/ui``: a dashboard of what the mock holds and did, rendered on the server (no
-JavaScript, no build step). ``?client=<id>`` picks the tenant, ``?refresh=N`` reloads it
-every N seconds (a live journal without a script); its forms post to the actions module."""
+build step; reading needs no JavaScript). ``?client=<id>`` picks the tenant. A small script
+refetches the page every two seconds and swaps in its tables, so the journal and the
+deliveries update live; without JavaScript, ``?refresh=N`` reloads the page every N seconds.
+Its forms post to the actions module."""
 
 from __future__ import annotations
 
@@ -26,12 +28,16 @@ def cell(value: object) -> str:
 
 
 def table(title: str, headings: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A titled HTML table."""
+    """A titled HTML table, marked for the live updates (its id comes from its title)."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headings)
     body = "".join(
         "<tr>" + "".join(f"<td>{cell(value)}</td>" for value in row) + "</tr>" for row in rows
     )
-    return f"<section><h2>{html.escape(title)}</h2><table><tr>{head}</tr>{body}</table></section>"
+    slug = "-".join(title.lower().split())
+    return (
+        f"<section id={slug} data-live><h2>{html.escape(title)}</h2>"
+        f"<table><tr>{head}</tr>{body}</table></section>"
+    )
 
 
 def form(client: str, action: str, fields: str, button: str) -> str:
@@ -79,7 +85,8 @@ def tenant_sections(context: ServerContext, tenant: TenantState) -> str:
     events = history(context, client)
     return "".join(
         [
-            f"<p>Mock clock: <strong>{format_timestamp(tenant.clock.now())}</strong></p>",
+            f"<p id=clock data-live>Mock clock: "
+            f"<strong>{format_timestamp(tenant.clock.now())}</strong></p>",
             controls(client),
             table(
                 "Biometric validations",
@@ -153,6 +160,18 @@ async def dashboard(request: Request) -> Response:
 _PAGE = """<!doctype html><html lang=en><head><meta charset=utf-8>{head}
 <title>verifik-mock dashboard</title><style>body{{font-family:system-ui,sans-serif;margin:2rem}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}}
-section{{margin-bottom:1.5rem}}form.inline{{display:inline;margin-right:1rem}}</style></head><body><h1>verifik-mock</h1>{body}</body></html>"""
+section{{margin-bottom:1.5rem}}form.inline{{display:inline;margin-right:1rem}}</style></head>
+<body><h1>verifik-mock</h1>{body}
+<script>
+setInterval(async () => {{
+  const response = await fetch(location.href);
+  if (!response.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  for (const part of document.querySelectorAll("[data-live]")) {{
+    const update = fresh.getElementById(part.id);
+    if (update) part.replaceWith(update);
+  }}
+}}, 2000);
+</script></body></html>"""
 
 DASHBOARD_ROUTES = [Route("/__mock__/ui", dashboard, methods=["GET"], name="dashboard")]

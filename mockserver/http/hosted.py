@@ -3,7 +3,8 @@
 ``GET`` shows the validation and the choices; ``POST`` (a plain HTML form) completes the
 capture through the validate code path, then sends the user to ``redirectUrl`` with
 ``?type=login&token=...`` as Verifik's page does. It works without JavaScript; a script only
-turns a chosen photo into the base64 the form sends.
+turns a chosen photo, or a webcam frame where the browser allows one, into the base64 the form
+sends.
 """
 
 from __future__ import annotations
@@ -122,12 +123,43 @@ _FORM = """<form method=post>
 </fieldset>
 <p><label>Or a photo of your own: <input type=file id=photo accept="image/jpeg,image/png"></label>
 <input type=hidden name=image id=image></p>
+<p id=camera hidden><button type=button id=start-camera>Use the camera</button>
+<button type=button id=snap hidden>Take the photo</button> <span id=camera-status></span><br>
+<video id=preview autoplay playsinline muted width=320 hidden></video></p>
 <button type=submit>Send capture</button></form>
-<script>document.getElementById("photo").addEventListener("change", (event) => {
+<script>
+const image = document.getElementById("image");
+const cameraStatus = document.getElementById("camera-status");
+document.getElementById("photo").addEventListener("change", (event) => {
   const reader = new FileReader();
-  reader.onload = () => { document.getElementById("image").value = reader.result.split(",")[1]; };
+  reader.onload = () => { image.value = reader.result.split(",")[1]; };
   reader.readAsDataURL(event.target.files[0]);
-});</script>"""
+});
+if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+  const video = document.getElementById("preview"), snap = document.getElementById("snap");
+  document.getElementById("camera").hidden = false;
+  document.getElementById("start-camera").addEventListener("click", async () => {
+    try {
+      video.srcObject = await navigator.mediaDevices.getUserMedia({video: true});
+    } catch (error) {
+      cameraStatus.textContent = `No camera: ${error.message}`;
+      return;
+    }
+    video.hidden = false;
+    snap.hidden = false;
+  });
+  snap.addEventListener("click", () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext("2d").drawImage(video, 0, 0);
+    image.value = canvas.toDataURL("image/jpeg", 0.85).split(",")[1];
+    video.srcObject.getTracks().forEach((track) => track.stop());
+    video.hidden = true;
+    cameraStatus.textContent = `Photo taken (${canvas.width}x${canvas.height}).`;
+  });
+}
+</script>"""
 
 _TEMPLATE = """<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}}
