@@ -54,3 +54,5 @@ class Settings:
     persons_per_collection: int = 5
     records_per_status: int = 2
     """How many seeded validations and document-liveness records each status gets."""
+    seed_validations: int = 0
+    """Further validations (of any status) seeded into each new tenant: for load tests."""

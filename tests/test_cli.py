@@ -77,3 +77,12 @@ def test_the_printed_token_sees_the_printed_project(served: tuple[str, dict[str,
     headers = {"Authorization": f"Bearer {banner['token']}"}
     projects = httpx.get(f"{base_url}/v2/projects", headers=headers).json()["data"]
     assert banner["project"] in {project["_id"] for project in projects}
+
+
+def test_serve_runs_the_fastest_server_settings_and_says_so(
+    served: tuple[str, dict[str, str]],
+) -> None:
+    _, banner = served
+    assert banner["server"] == (
+        "uvicorn, httptools parser, uvloop event loop, access log off (--access-log for one)"
+    )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,7 +28,7 @@ def demo_token(settings: Settings) -> tuple[str, str]:
     return token, client_id
 
 
-def banner(settings: Settings, context: ServerContext, base_url: str) -> str:
+def banner(settings: Settings, context: ServerContext, base_url: str, server: str) -> str:
     """What ``serve`` prints on start: where it is, a token, and the seeded ids to use."""
     token, client_id = demo_token(settings)
     tenant = context.tenants.get(client_id)
@@ -35,6 +37,7 @@ def banner(settings: Settings, context: ServerContext, base_url: str) -> str:
     lines = [
         f"verifik-mock serving Verifik's biometric-validation API at {base_url}",
         f"  seed:     {settings.seed}",
+        f"  server:   {server}",
         f"  docs:     {base_url}/docs   (contract: {base_url}/openapi.json)",
         f"  token:    {token}",
         f"  project:  {project.id}",
@@ -64,8 +67,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=Path,
         help="keep every tenant in this SQLite file across restarts (default: memory only)",
     )
+    serve.add_argument(
+        "--seed-validations",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed each new tenant with N more validations, for load tests (default 0)",
+    )
     add_scenario_options(serve)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request, as uvicorn's access log (default off: it costs throughput; "
+        "the journal at /__mock__/requests keeps requests either way)",
+    )
 
 
 def score(text: str) -> float:
@@ -123,6 +139,31 @@ def settings_from(args: argparse.Namespace) -> Settings:
         cors_origins=tuple(args.cors_origin),
         state_file=args.state_file,
         webhook_timeout_seconds=args.webhook_timeout,
+        seed_validations=args.seed_validations,
+    )
+
+
+@dataclass(frozen=True)
+class ServerChoice:
+    """The uvicorn settings ``serve`` runs with: the fastest this machine has."""
+
+    http: str
+    loop: str
+    access_log: bool
+
+    def describe(self) -> str:
+        """One line for the banner."""
+        log = "access log on" if self.access_log else "access log off (--access-log for one)"
+        return f"uvicorn, {self.http} parser, {self.loop} event loop, {log}"
+
+
+def fastest_server(access_log: bool) -> ServerChoice:
+    """httptools and uvloop where installed (they are dependencies, but uvloop has no
+    Windows build), else uvicorn's pure-Python h11 and asyncio."""
+    return ServerChoice(
+        http="httptools" if importlib.util.find_spec("httptools") else "h11",
+        loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
+        access_log=access_log,
     )
 
 
@@ -131,6 +172,16 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     app = create_app(settings)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(banner(settings, app.state.context, f"http://{host}:{args.port}"), flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    server = fastest_server(args.access_log)
+    base_url = f"http://{host}:{args.port}"
+    print(banner(settings, app.state.context, base_url, server.describe()), flush=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        http=server.http,
+        loop=server.loop,
+        access_log=server.access_log,
+    )
     return 0

@@ -111,6 +111,9 @@ class WorldBuilder:
         for status in BiometricValidationStatus:
             for _ in range(self.settings.records_per_status):
                 self.seed_validation(self.random.choice(flows), status)
+        statuses = list(BiometricValidationStatus)
+        for _ in range(self.settings.seed_validations):
+            self.seed_validation(self.random.choice(flows), self.random.choice(statuses))
         for doc_status in DocumentLivenessStatus:
             for _ in range(self.settings.records_per_status):
                 self.seed_document_liveness(doc_status)
