@@ -9,6 +9,7 @@ from datetime import datetime
 from random import Random
 
 from mockserver.clock import MockClock
+from mockserver.creation_order import CreationOrder
 from mockserver.domain.scenarios import FaultRule, ScenarioRule
 from mockserver.domain.webhook_event import WebhookEvent
 from mockserver.ids import ObjectIdFactory
@@ -42,6 +43,9 @@ class TenantState:
     persons: dict[str, Person] = field(default_factory=dict)
     app_registrations: dict[str, AppRegistration] = field(default_factory=dict)
     validations: dict[str, BiometricValidation] = field(default_factory=dict)
+    """Read freely; write through ``put_validation``, which keeps ``validation_order``."""
+    validation_order: CreationOrder = field(default_factory=CreationOrder)
+    """The validations by creation, overall and per status: listings slice it."""
     liveness_sessions: dict[str, LivenessSession] = field(default_factory=dict)
     document_liveness: dict[str, DocumentLiveness] = field(default_factory=dict)
     app_logins: dict[str, AppLogin] = field(default_factory=dict)
@@ -61,8 +65,18 @@ class TenantState:
     def add_validation(self, validation: BiometricValidation, session: LivenessSession) -> None:
         """Store a validation with its liveness session, indexed both ways."""
         self.liveness_sessions[session.id] = session
-        self.validations[validation.id] = validation
+        self.put_validation(validation)
         self.validation_of_session[session.id] = validation.id
+
+    def put_validation(self, validation: BiometricValidation) -> None:
+        """Store a new or changed validation, and index it."""
+        key = (validation.createdAt, validation.id)
+        old = self.validations.get(validation.id)
+        self.validations[validation.id] = validation
+        if old is None:
+            self.validation_order.add(key, validation.status)
+        else:
+            self.validation_order.restatus(key, old.status, validation.status)
 
     def schedule_expiry(self, deadline: datetime, record_id: str) -> None:
         """Remember that the validation or session ``record_id`` lapses at ``deadline``."""

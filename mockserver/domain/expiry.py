@@ -40,5 +40,5 @@ def _expire_validation(state: TenantState, validation_id: str | None, at: dateti
             "updatedAt": max(at, validation.createdAt),
         }
     )
-    state.validations[expired.id] = expired
+    state.put_validation(expired)
     emit_validation_event(state, expired)

@@ -201,7 +201,7 @@ class ValidationRun:
 
     def _update_validation(self, **changes: object) -> None:
         self.validation = self.validation.model_copy(update={**changes, "updatedAt": self.now})
-        self.state.validations[self.validation.id] = self.validation
+        self.state.put_validation(self.validation)
 
 
 def _person_in(state: TenantState, collection: str, identifier: str) -> Person | None:

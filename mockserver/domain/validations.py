@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from mockserver.creation_order import page_of_ids
 from mockserver.domain.events import emit_validation_event
 from mockserver.domain.expiry import sweep_expired
 from mockserver.domain.listing import Page, paginate, sort_records
@@ -123,10 +124,31 @@ def list_validations(
 ) -> Page[BiometricValidation]:
     """The tenant's validations matching the filters, sorted, one page, populated."""
     sweep_expired(state)
-    matching = [v for v in state.validations.values() if matches_filters(v, query)]
-    page = paginate(sort_records(matching, query.sort), query.page, query.limit)
+    if query.sort.removeprefix("-") == "createdAt" and _filters_only_by_status(query):
+        page = _indexed_page(state, query)
+    else:
+        matching = [v for v in state.validations.values() if matches_filters(v, query)]
+        page = paginate(sort_records(matching, query.sort), query.page, query.limit)
     page.records[:] = [populate_validation(state, v, query.populates) for v in page.records]
     return page
+
+
+def _filters_only_by_status(filters: BiometricValidationFilters) -> bool:
+    return all(
+        getattr(filters, f"where_{field}") is None
+        for field in _FILTERED_FIELDS
+        if field != "status"
+    )
+
+
+def _indexed_page(
+    state: TenantState, query: ListBiometricValidationsQuery
+) -> Page[BiometricValidation]:
+    """The page sliced from the creation index: same records and order as sorting would give."""
+    keys = state.validation_order.keys(query.where_status)
+    ids = page_of_ids(keys, query.page, query.limit, newest_first=query.sort.startswith("-"))
+    records = [state.validations[record_id] for record_id in ids]
+    return Page(records, page=query.page, limit=query.limit, total=len(keys))
 
 
 def retrieve_validation(
