@@ -52,7 +52,7 @@ class Call(Generic[Query, Body]):
     body: Body
     path: dict[str, str]
     server: ServerContext
-    base_url: str
+    request: Request
     overrides: ScoreOverrides
     """Scores this request's ``X-Mock-*`` headers force."""
     session: LivenessSession | None = None
@@ -62,6 +62,12 @@ class Call(Generic[Query, Body]):
     def settings(self) -> Settings:
         """The server's settings."""
         return self.server.settings
+
+    @cached_property
+    def base_url(self) -> str:
+        """Where the caller reached this server (``http://host:port``), worked out only by the
+        operations that need it: building it costs every request a little."""
+        return str(self.request.base_url).rstrip("/")
 
     @cached_property
     def tenant(self) -> TenantState:
@@ -129,7 +135,7 @@ class Operation(Generic[Query, Body]):
             body=cast(Body, body),
             path=dict(request.path_params),
             server=context,
-            base_url=str(request.base_url).rstrip("/"),
+            request=request,
             overrides=score_overrides(request.headers),
             session=session,
         )

@@ -11,15 +11,16 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 from mockserver.errors import MethodNotAllowedError, MockError, RouteNotFoundError
+from mockserver.http.serialized import RecordJson
 from mockserver.models import ErrorResponse
 
 logger = logging.getLogger("verifik_mock")
+_record_json = RecordJson()
 
 
 def json_response(model: BaseModel, status: int = 200) -> Response:
     """``model`` as JSON, leaving out fields that have no value."""
-    body = model.model_dump_json(exclude_none=True)
-    return Response(body, status_code=status, media_type="application/json")
+    return Response(_record_json.envelope(model), status_code=status, media_type="application/json")
 
 
 def error_response(error: MockError) -> Response:
