@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 
 def format_timestamp(instant: datetime) -> str:
@@ -13,8 +14,10 @@ def format_timestamp(instant: datetime) -> str:
     return utc.isoformat(timespec=timespec) + "Z"
 
 
+@lru_cache(maxsize=256)
 def format_signature_time(instant: datetime) -> str:
-    """Write ``instant`` as Verifik's signature does: ``January 15, 2024 10:30 AM`` (UTC)."""
+    """Write ``instant`` as Verifik's signature does: ``January 15, 2024 10:30 AM`` (UTC).
+    Cached: every list answer stamps the tenant's clock, which moves only when told to."""
     utc = instant.astimezone(UTC)
     hour = utc.hour % 12 or 12
     return f"{utc:%B} {utc.day}, {utc.year} {hour}:{utc:%M %p}"

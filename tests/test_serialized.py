@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mockserver.domain.listing import Page
 from mockserver.domain.world import WorldBuilder
-from mockserver.http.routes import page_envelope
+from mockserver.http.envelopes import page_envelope
 from mockserver.http.serialized import RecordJson
 from mockserver.models import BiometricValidationList, BiometricValidationResponse, ErrorResponse
 from mockserver.settings import Settings

@@ -107,6 +107,8 @@ def populate_validation(
     state: TenantState, validation: BiometricValidation, populates: Sequence[str]
 ) -> BiometricValidation:
     """``validation`` with the relations named in ``populates`` replaced by their objects."""
+    if not populates:
+        return validation
     project = state.projects.get(str(validation.project))
     flow = state.project_flows.get(str(validation.projectFlow))
     related = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from mockserver.domain.listing import Page
 from mockserver.models import Pagination, Signature
@@ -14,9 +14,13 @@ ListEnvelope = TypeVar("ListEnvelope", bound=RecordPage)  # type: ignore[type-ar
 
 
 def page_envelope(envelope: type[ListEnvelope], page: Page, tenant: TenantState) -> ListEnvelope:  # type: ignore[type-arg]
-    """``page`` in ``envelope``: its records, where it sits, and a signature stamped now."""
-    return envelope(
+    """``page`` in ``envelope``: its records, where it sits, and a signature stamped now.
+
+    Built without validation: the records are stored ones, validated when they were made,
+    and checking them again cost a tenth of a list request."""
+    built = envelope.model_construct(
         data=page.records,
         pagination=Pagination(page=page.page, limit=page.limit, total=page.total, pages=page.pages),
         signature=Signature(dateTime=format_signature_time(tenant.clock.now())),
     )
+    return cast(ListEnvelope, built)
