@@ -24,6 +24,7 @@ from mockserver.http.responses import (
     handle_unexpected_error,
 )
 from mockserver.http.routes import ALL_OPERATIONS
+from mockserver.http.shared_state import SharedStateLock
 from mockserver.journal import RequestJournal
 from mockserver.persistence import StateFile
 from mockserver.settings import Settings
@@ -39,10 +40,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     Around the routes: CORS for local front ends (and ``cors_origins``), the journal of
     every request, and fault injection, which answers
-    ``X-Mock-Latency-Ms`` and ``X-Mock-Fault`` before a ``/v2`` request is processed.
+    ``X-Mock-Latency-Ms`` and ``X-Mock-Fault`` before a ``/v2`` request is processed. With
+    ``shared_state``, outermost, the lock that lets worker processes share the state file.
     """
     settings = settings or Settings()
     journal = RequestJournal(settings.journal_size)
+    tenants = TenantRegistry(
+        partial(build_tenant, settings),
+        settings.seed,
+        StateFile(settings.state_file) if settings.state_file else None,
+    )
+    shared: list[Middleware] = []
+    if settings.shared_state and settings.state_file:
+        shared = [Middleware(SharedStateLock, tenants=tenants, state_file=settings.state_file)]
     app = Starlette(
         routes=[operation.route() for operation in ALL_OPERATIONS]
         + DOC_ROUTES
@@ -50,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         + DASHBOARD_ROUTES
         + DASHBOARD_ACTION_ROUTES,
         middleware=[
+            *shared,
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
@@ -71,11 +82,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.router.redirect_slashes = False
     app.state.context = ServerContext(
         settings=settings,
-        tenants=TenantRegistry(
-            partial(build_tenant, settings),
-            settings.seed,
-            StateFile(settings.state_file) if settings.state_file else None,
-        ),
+        tenants=tenants,
         journal=journal,
         webhooks=WebhookDispatcher(settings, journal),
     )

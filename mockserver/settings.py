@@ -45,6 +45,9 @@ class Settings:
     """Hosts webhooks may be sent to (any 127.x.y.z is loopback too); others are blocked."""
     state_file: Path | None = None
     """SQLite file keeping every tenant across restarts (``--state-file``); None: memory."""
+    shared_state: bool = False
+    """Several worker processes share ``state_file`` (``serve --workers N``): each request
+    takes the file's lock and first takes in what the other workers saved."""
     cors_origins: tuple[str, ...] = ()
     """Browser origins allowed besides any http(s)://localhost or 127.0.0.1 port; ``*`` for all."""
     journal_size: int = 1000

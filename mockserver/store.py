@@ -112,6 +112,8 @@ class TenantRegistry:
         self._tenants: dict[str, TenantState] = {}
         self._state_file = state_file
         self._seeds: dict[str, int] = state_file.seeds() if state_file else {}
+        self._versions: dict[str, int] = {}
+        """The state file's version of each loaded tenant, as this process last saw it."""
 
     def get(self, client_id: str) -> TenantState:
         """The tenant of ``client_id``: in memory, else in the state file, else seeded anew."""
@@ -126,15 +128,29 @@ class TenantRegistry:
         """Write the tenant to the state file, if there is one and the tenant is loaded."""
         tenant = self._tenants.get(client_id)
         if self._state_file is not None and tenant is not None:
-            self._state_file.save(client_id, tenant)
+            version = self._state_file.save(client_id, tenant)
+            if version is not None:
+                self._versions[client_id] = version
+
+    def refresh(self) -> None:
+        """Take in what other processes sharing the state file changed since this one last
+        looked: their tenants are loaded again on next use, their resets are seen."""
+        if self._state_file is None:
+            return
+        stored = self._state_file.versions()
+        for client_id in list(self._tenants):
+            if stored.get(client_id) != self._versions.get(client_id):
+                del self._tenants[client_id]
+        self._seeds = self._state_file.seeds()
 
     def peek(self, client_id: str) -> TenantState | None:
         """The tenant of ``client_id`` if it exists (in memory or the state file), without
         seeding a new one."""
         tenant = self._tenants.get(client_id)
         if tenant is None and self._state_file is not None:
-            tenant = self._state_file.load(client_id)
-            if tenant is not None:
+            stored = self._state_file.load(client_id)
+            if stored is not None:
+                tenant, self._versions[client_id] = stored
                 self._tenants[client_id] = tenant
                 settle()
         return tenant

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import base64
+import dataclasses
 import hashlib
 import importlib.util
+import os
+import pickle
 import secrets
+import sys
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
+from starlette.applications import Starlette
 
 from mockserver import tokens
 from mockserver.app import create_app
 from mockserver.http.context import ServerContext
 from mockserver.settings import Settings
+
+SETTINGS_VARIABLE = "VERIFIK_MOCK_WORKER_SETTINGS"
+"""How ``serve --workers N`` hands its settings to the worker processes uvicorn starts."""
 
 DEMO_SECRET = "verifik-mock"
 """Signs the printed demo token when no ``--signing-secret`` is given (it is not checked)."""
@@ -66,6 +75,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--state-file",
         type=Path,
         help="keep every tenant in this SQLite file across restarts (default: memory only)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="serve from N processes sharing --state-file (default 1; needs --state-file)",
     )
     serve.add_argument(
         "--seed-validations",
@@ -167,16 +183,45 @@ def fastest_server(access_log: bool) -> ServerChoice:
     )
 
 
+def refusal(args: argparse.Namespace) -> str | None:
+    """Why the options cannot be served, if they cannot."""
+    if args.workers < 1:
+        return f"--workers must be at least 1, not {args.workers}"
+    if args.workers > 1 and args.state_file is None:
+        return (
+            f"--workers {args.workers} needs --state-file: in memory, each worker would hold "
+            "its own state, and a client would see different data from request to request. "
+            "Add --state-file mock.sqlite (the workers share it), or serve one worker."
+        )
+    return None
+
+
+def worker_app() -> Starlette:
+    """The app of one worker process of ``serve --workers N`` (uvicorn's factory)."""
+    settings = pickle.loads(base64.b64decode(os.environ[SETTINGS_VARIABLE]))
+    assert isinstance(settings, Settings)
+    return create_app(settings)
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
-    settings = settings_from(args)
+    if (problem := refusal(args)) is not None:
+        print(f"verifik-mock serve: {problem}", file=sys.stderr)
+        return 2
+    settings = dataclasses.replace(settings_from(args), shared_state=args.workers > 1)
     app = create_app(settings)
     host = f"[{args.host}]" if ":" in args.host else args.host
     server = fastest_server(args.access_log)
     base_url = f"http://{host}:{args.port}"
-    print(banner(settings, app.state.context, base_url, server.describe()), flush=True)
+    workers = f", {args.workers} worker processes sharing {args.state_file}"
+    description = server.describe() + (workers if args.workers > 1 else "")
+    print(banner(settings, app.state.context, base_url, description), flush=True)
+    if args.workers > 1:
+        os.environ[SETTINGS_VARIABLE] = base64.b64encode(pickle.dumps(settings)).decode()
     uvicorn.run(
-        app,
+        f"{__name__}:worker_app" if args.workers > 1 else app,
+        factory=args.workers > 1,
+        workers=args.workers,
         host=args.host,
         port=args.port,
         log_level=args.log_level,
