@@ -7,10 +7,6 @@ import dataclasses
 import json
 import os
 
-import httpx
-
-from mockserver.drift import detect_drift, drift_text
-
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``drift`` and its options."""
@@ -30,6 +26,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     """Print the differences; exit 1 when any operation differs."""
+    import httpx  # deferred: every command would pay for it at start
+
+    from mockserver.drift import detect_drift, drift_text
+
     headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
     with (
         httpx.Client(base_url=args.left, headers=headers, timeout=30) as left,
