@@ -11,7 +11,7 @@ SEED   ?= 0
 
 EXAMPLES_VENV := .venv-examples
 
-.PHONY: setup browser run test lint typecheck pytest examples contract clean
+.PHONY: setup browser run test lint typecheck pytest examples contract bench clean
 
 setup: $(STAMP)
 
@@ -52,6 +52,11 @@ examples:
 	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(EXAMPLES_VENV)/bin/python -m pip install --quiet . ./examples pytest
 	cd examples && ../$(EXAMPLES_VENV)/bin/python -m pytest -q -p no:cacheprovider
+
+# verifik-mock side by side with Prism, WireMock and a bare Starlette app (about 6 minutes;
+# installs wrk, Prism and WireMock when missing): bench/README.md says what and how.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Refresh the contract's generated part (component schemas, parameters, error responses)
 # after changing a model; a test fails until it is done.
