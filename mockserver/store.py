@@ -42,6 +42,9 @@ class TenantState:
     project_flows: dict[str, ProjectFlow] = field(default_factory=dict)
     collections: dict[str, Collection] = field(default_factory=dict)
     persons: dict[str, Person] = field(default_factory=dict)
+    """Read freely; write through ``put_person``, which keeps ``person_ids``."""
+    person_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    """Each person's id by (collection, identifier): the 1:N search's lookup."""
     app_registrations: dict[str, AppRegistration] = field(default_factory=dict)
     validations: dict[str, BiometricValidation] = field(default_factory=dict)
     """Read freely; write through ``put_validation``, which keeps ``validation_order``."""
@@ -68,6 +71,16 @@ class TenantState:
         self.liveness_sessions[session.id] = session
         self.put_validation(validation)
         self.validation_of_session[session.id] = validation.id
+
+    def put_person(self, person: Person) -> None:
+        """Store a person, findable by collection and identifier."""
+        self.persons[person.id] = person
+        self.person_ids[(str(person.collection), person.identifier)] = person.id
+
+    def find_person(self, collection: str, identifier: str) -> Person | None:
+        """The person enrolled in ``collection`` under ``identifier``, if any."""
+        person_id = self.person_ids.get((collection, identifier))
+        return self.persons.get(person_id) if person_id else None
 
     def put_validation(self, validation: BiometricValidation) -> None:
         """Store a new or changed validation, and index it."""

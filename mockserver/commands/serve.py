@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import base64
 import dataclasses
+import gc
 import hashlib
 import importlib.util
 import os
@@ -196,8 +197,17 @@ def refusal(args: argparse.Namespace) -> str | None:
     return None
 
 
+def tune_collector() -> None:
+    """Make the cycle collector's passes rare: the server's heap is mostly records, which
+    hold no cycles and are freed by reference counting, yet with 100,000 of them each pass
+    stalled creates by hundreds of milliseconds (p99 ~500 ms -> ~24 ms under wrk here).
+    Only ``serve`` does this: it owns its process, unlike the pytest fixtures."""
+    gc.set_threshold(10_000, 50, 1_000)
+
+
 def worker_app() -> Starlette:
     """The app of one worker process of ``serve --workers N`` (uvicorn's factory)."""
+    tune_collector()
     settings = pickle.loads(base64.b64decode(os.environ[SETTINGS_VARIABLE]))
     assert isinstance(settings, Settings)
     return create_app(settings)
@@ -209,6 +219,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"verifik-mock serve: {problem}", file=sys.stderr)
         return 2
     settings = dataclasses.replace(settings_from(args), shared_state=args.workers > 1)
+    tune_collector()
     app = create_app(settings)
     host = f"[{args.host}]" if ":" in args.host else args.host
     server = fastest_server(args.access_log)

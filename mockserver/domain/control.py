@@ -104,7 +104,7 @@ def load_fixture(state: TenantState, name: str, fixture: FixtureFile) -> Fixture
             identifier=person_spec.identifier, name=person_spec.name,
             createdAt=now, updatedAt=now,
         )  # fmt: skip
-        state.persons[person.id] = person
+        state.put_person(person)
         persons.append(person.id)
     for rule in fixture.rules:
         set_rule(state, rule)

@@ -119,7 +119,7 @@ class ValidationRun:
         if collection is None or collection not in self.state.collections:
             self._fail(scores, liveness_passed=True)
             raise CollectionNotSetError(f"Project flow {self.flow.id} has no collection to search")
-        enrolled = _person_in(self.state, collection, self.validation.identifier)
+        enrolled = self.state.find_person(collection, self.validation.identifier)
         if enrolled is None and self.validation.type is not BiometricValidationType.LOGIN:
             return self._enrol(collection)
         if enrolled is None or scores.search < self.flow.searchMinScore:
@@ -137,7 +137,7 @@ class ValidationRun:
             createdAt=self.now,
             updatedAt=self.now,
         )
-        self.state.persons[person.id] = person
+        self.state.put_person(person)
         emit_validation_event(self.state, self.validation, "created_person")
         return person
 
@@ -202,17 +202,6 @@ class ValidationRun:
     def _update_validation(self, **changes: object) -> None:
         self.validation = self.validation.model_copy(update={**changes, "updatedAt": self.now})
         self.state.put_validation(self.validation)
-
-
-def _person_in(state: TenantState, collection: str, identifier: str) -> Person | None:
-    return next(
-        (
-            person
-            for person in state.persons.values()
-            if person.collection == collection and person.identifier == identifier
-        ),
-        None,
-    )
 
 
 def _person_not_found(flow: ProjectFlow, scores: Scores, enrolled: Person | None) -> MockError:

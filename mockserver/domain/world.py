@@ -180,7 +180,7 @@ class WorldBuilder:
                 createdAt=created,
                 updatedAt=created,
             )
-            self.state.persons[person.id] = person
+            self.state.put_person(person)
 
     def seed_app_registrations(self, project: Project, onboarding: ProjectFlow) -> None:
         """One onboarding registration in each status."""
