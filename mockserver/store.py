@@ -72,6 +72,19 @@ class TenantState:
         self.put_validation(validation)
         self.validation_of_session[session.id] = validation.id
 
+    def __setstate__(self, stored: dict[str, object]) -> None:
+        """Unpickle (from a state file), rebuilding indexes a file written before they
+        existed lacks, so an older file is served, not failed."""
+        self.__dict__.update(stored)
+        if "validation_order" not in stored:
+            self.validation_order = CreationOrder()
+            for validation in self.validations.values():
+                self.validation_order.add((validation.createdAt, validation.id), validation.status)
+        if "person_ids" not in stored:
+            self.person_ids = {}
+            for person in self.persons.values():
+                self.put_person(person)
+
     def put_person(self, person: Person) -> None:
         """Store a person, findable by collection and identifier."""
         self.persons[person.id] = person

@@ -4,7 +4,9 @@ a kill -9 during writes loses no acknowledged write."""
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -100,3 +102,19 @@ def test_a_kill_9_during_writes_loses_no_acknowledged_write(tmp_path: Path) -> N
         ).json()["data"]}  # fmt: skip
     assert len(acknowledged) >= 20
     assert set(acknowledged) <= stored
+
+
+def test_a_state_file_from_before_the_indexes_is_served(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.sqlite"
+    settings = Settings(state_file=state_file)
+    before, _ = run_and_read(settings, write=True)
+    with sqlite3.connect(state_file) as db:  # as yesterday's version wrote it
+        for client_id, blob in db.execute("SELECT client_id, state FROM tenants").fetchall():
+            tenant = pickle.loads(blob)
+            del tenant.__dict__["validation_order"], tenant.__dict__["person_ids"]
+            db.execute(
+                "UPDATE tenants SET state = ? WHERE client_id = ?",
+                (pickle.dumps(tenant), client_id),
+            )
+    after, _ = run_and_read(settings, write=False)
+    assert after == before
