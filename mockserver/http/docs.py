@@ -10,9 +10,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from mockserver.contract import load_contract
-
 _METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def load_contract() -> dict[str, Any]:
+    """The contract, read on first use: the contract module brings yaml and pydantic's
+    JSON-schema machinery, about 30 ms of every start that serves no docs."""
+    from mockserver.contract import load_contract as load  # deferred: see above
+
+    return load()
 
 
 async def openapi_json(request: Request) -> Response:
