@@ -323,6 +323,7 @@ def test_wrong_method_is_refused_with_405(client: httpx.Client) -> None:
         (f"{DOCUMENT_LIVENESS}/{DOCUMENT_LIVENESS_ID}", "populates[]=project", "populates[]"),
         (PROJECT_FLOWS, "type=selfie", "type"),
         (f"{PROJECT_FLOWS}/{PROJECT_FLOW_ID}", "limit=10", "limit"),
+        (VALIDATIONS, "limit=5&limit=10", "limit"),
     ],
     ids=[
         "limit-zero",
@@ -340,6 +341,7 @@ def test_wrong_method_is_refused_with_405(client: httpx.Client) -> None:
         "retrieve-document-liveness-populates-unknown",
         "project-flows-type-unknown",
         "retrieve-project-flow-takes-no-parameter",
+        "one-value-given-twice",
     ],
 )
 def test_bad_query_parameter_is_refused_naming_it(

@@ -24,8 +24,13 @@ def parse_query(params: QueryParams, model: type[Query]) -> Query:
         info = fields.get(key)
         if info is None:
             raise InvalidParametersError(f"Invalid query parameter '{key}': not a parameter here")
-        is_list = get_origin(info.annotation) is list
-        values[key] = params.getlist(key) if is_list else params.getlist(key)[-1]
+        given = params.getlist(key)
+        if get_origin(info.annotation) is list:
+            values[key] = given
+        elif len(given) > 1:  # as Express reads it, an array where one value belongs
+            raise InvalidParametersError(f"Invalid query parameter '{key}': given more than once")
+        else:
+            values[key] = given[0]
     try:
         return model.model_validate(values)
     except ValidationError as error:
