@@ -6,8 +6,6 @@ import argparse
 import os
 from pathlib import Path
 
-from mockserver.conformance import ContractOptions, run_contract, summary_table
-
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``contract`` and its options."""
@@ -38,6 +36,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     """Run the checks, print a table per operation, exit non-zero on any failure."""
+    # Deferred: it brings yaml and pydantic's JSON-schema code, ~13 ms of every serve start.
+    from mockserver.conformance import ContractOptions, run_contract, summary_table
+
     report_path = args.report_path
     if args.report and report_path is None:
         report_path = Path(f"contract-report.{'xml' if args.report == 'junit' else 'json'}")
