@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import dataclasses
-import gc
 import hashlib
-import importlib.util
-import os
-import pickle
 import secrets
 import sys
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
-from starlette.applications import Starlette
 
 from mockserver import tokens
 from mockserver.app import create_app
+from mockserver.commands import serving
 from mockserver.http.context import ServerContext
 from mockserver.settings import Settings
-
-SETTINGS_VARIABLE = "VERIFIK_MOCK_WORKER_SETTINGS"
-"""How ``serve --workers N`` hands its settings to the worker processes uvicorn starts."""
 
 DEMO_SECRET = "verifik-mock"
 """Signs the printed demo token when no ``--signing-secret`` is given (it is not checked)."""
@@ -160,30 +151,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
-@dataclass(frozen=True)
-class ServerChoice:
-    """The uvicorn settings ``serve`` runs with: the fastest this machine has."""
-
-    http: str
-    loop: str
-    access_log: bool
-
-    def describe(self) -> str:
-        """One line for the banner."""
-        log = "access log on" if self.access_log else "access log off (--access-log for one)"
-        return f"uvicorn, {self.http} parser, {self.loop} event loop, {log}"
-
-
-def fastest_server(access_log: bool) -> ServerChoice:
-    """httptools and uvloop where installed (they are dependencies, but uvloop has no
-    Windows build), else uvicorn's pure-Python h11 and asyncio."""
-    return ServerChoice(
-        http="httptools" if importlib.util.find_spec("httptools") else "h11",
-        loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
-        access_log=access_log,
-    )
-
-
 def refusal(args: argparse.Namespace) -> str | None:
     """Why the options cannot be served, if they cannot."""
     if args.workers < 1:
@@ -197,40 +164,24 @@ def refusal(args: argparse.Namespace) -> str | None:
     return None
 
 
-def tune_collector() -> None:
-    """Make the cycle collector's passes rare: the server's heap is mostly records, which
-    hold no cycles and are freed by reference counting, yet with 100,000 of them each pass
-    stalled creates by hundreds of milliseconds (p99 ~500 ms -> ~24 ms under wrk here).
-    Only ``serve`` does this: it owns its process, unlike the pytest fixtures."""
-    gc.set_threshold(10_000, 50, 1_000)
-
-
-def worker_app() -> Starlette:
-    """The app of one worker process of ``serve --workers N`` (uvicorn's factory)."""
-    tune_collector()
-    settings = pickle.loads(base64.b64decode(os.environ[SETTINGS_VARIABLE]))
-    assert isinstance(settings, Settings)
-    return create_app(settings)
-
-
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
     if (problem := refusal(args)) is not None:
         print(f"verifik-mock serve: {problem}", file=sys.stderr)
         return 2
     settings = dataclasses.replace(settings_from(args), shared_state=args.workers > 1)
-    tune_collector()
+    serving.tune_collector()
     app = create_app(settings)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    server = fastest_server(args.access_log)
+    server = serving.fastest_server(args.access_log)
     base_url = f"http://{host}:{args.port}"
     workers = f", {args.workers} worker processes sharing {args.state_file}"
     description = server.describe() + (workers if args.workers > 1 else "")
     print(banner(settings, app.state.context, base_url, description), flush=True)
     if args.workers > 1:
-        os.environ[SETTINGS_VARIABLE] = base64.b64encode(pickle.dumps(settings)).decode()
+        serving.hand_to_workers(settings)
     uvicorn.run(
-        f"{__name__}:worker_app" if args.workers > 1 else app,
+        f"{serving.__name__}:worker_app" if args.workers > 1 else app,
         factory=args.workers > 1,
         workers=args.workers,
         host=args.host,
