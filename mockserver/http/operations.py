@@ -53,8 +53,6 @@ class Call(Generic[Query, Body]):
     path: dict[str, str]
     server: ServerContext
     request: Request
-    overrides: ScoreOverrides
-    """Scores this request's ``X-Mock-*`` headers force."""
     session: LivenessSession | None = None
     """The liveness session, for operations authenticated by a session token."""
 
@@ -68,6 +66,12 @@ class Call(Generic[Query, Body]):
         """Where the caller reached this server (``http://host:port``), worked out only by the
         operations that need it: building it costs every request a little."""
         return str(self.request.base_url).rstrip("/")
+
+    @cached_property
+    def overrides(self) -> ScoreOverrides:
+        """Scores this request's ``X-Mock-*`` headers force, read by the operations that
+        score (validate, document liveness); other operations ignore the headers."""
+        return score_overrides(self.request.headers)
 
     @cached_property
     def tenant(self) -> TenantState:
@@ -136,7 +140,6 @@ class Operation(Generic[Query, Body]):
             path=dict(request.path_params),
             server=context,
             request=request,
-            overrides=score_overrides(request.headers),
             session=session,
         )
         return json_response(self.action(call))
