@@ -17,6 +17,7 @@ import pickle
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,8 +37,9 @@ class StateFile:
 
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        self._written: dict[str, tuple[bytes, int]] = {}
-        """A digest of each tenant as this process last wrote it, and the version written."""
+        self._seen: dict[str, tuple[bytes | None, int]] = {}
+        """Each tenant's version as this process last loaded or wrote it, with a digest of
+        what it wrote (None after a load)."""
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
@@ -46,40 +48,55 @@ class StateFile:
         if "version" not in columns:  # a file written before versions existed
             self._db.execute("ALTER TABLE tenants ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
 
-    def load(self, client_id: str) -> tuple[TenantState, int] | None:
-        """The stored tenant and its version, if there is one."""
+    def load(self, client_id: str) -> TenantState | None:
+        """The stored tenant, if there is one."""
         with self._lock:
             row = self._db.execute(
                 "SELECT state, version FROM tenants WHERE client_id = ?", (client_id,)
             ).fetchone()
-        return (pickle.loads(row[0]), row[1]) if row else None
+            if row is None:
+                return None
+            self._seen[client_id] = (None, row[1])
+        tenant: TenantState = pickle.loads(row[0])
+        return tenant
 
-    def save(self, client_id: str, tenant: TenantState) -> int | None:
-        """Store the tenant whole, durably, before its change is acknowledged; its new
-        version, or None when it is as this process last stored it (a read changed nothing,
-        and skipping the write and its fsync makes reads some ten times faster)."""
+    def save(self, client_id: str, tenant: TenantState) -> None:
+        """Store the tenant whole, durably, before its change is acknowledged. A tenant as
+        this process last wrote it is not written again (a read changed nothing, and skipping
+        the write and its fsync makes reads some ten times faster)."""
         blob = pickle.dumps(tenant, protocol=pickle.HIGHEST_PROTOCOL)
         digest = hashlib.blake2b(blob, digest_size=16).digest()
         with self._lock:
-            written = self._written.get(client_id)
-            if written is not None and written[0] == digest:
-                row = self._db.execute(
-                    "SELECT version FROM tenants WHERE client_id = ?", (client_id,)
-                ).fetchone()
-                if row is not None and row[0] == written[1]:  # not reset or replaced since
-                    return None
+            seen = self._seen.get(client_id)
+            if seen is not None and seen[0] == digest and self._version(client_id) == seen[1]:
+                return  # unchanged, and not reset or replaced by another process since
             version = secrets.randbits(62)
             self._db.execute(
                 "INSERT OR REPLACE INTO tenants (client_id, state, version) VALUES (?, ?, ?)",
                 (client_id, blob, version),
             )
-            self._written[client_id] = (digest, version)
-        return version
+            self._seen[client_id] = (digest, version)
 
-    def versions(self) -> dict[str, int]:
-        """Every stored tenant's version."""
+    def changed_elsewhere(self, client_ids: Iterable[str]) -> list[str]:
+        """Those of ``client_ids`` another process saved or reset since this one last loaded
+        or wrote them."""
         with self._lock:
-            return dict(self._db.execute("SELECT client_id, version FROM tenants").fetchall())
+            stored = dict(self._db.execute("SELECT client_id, version FROM tenants").fetchall())
+            return [
+                client_id
+                for client_id in client_ids
+                if stored.get(client_id) != self._seen_version(client_id)
+            ]
+
+    def _seen_version(self, client_id: str) -> int | None:
+        seen = self._seen.get(client_id)
+        return seen[1] if seen else None
+
+    def _version(self, client_id: str) -> int | None:
+        row = self._db.execute(
+            "SELECT version FROM tenants WHERE client_id = ?", (client_id,)
+        ).fetchone()
+        return int(row[0]) if row else None
 
     def seeds(self) -> dict[str, int]:
         """The per-tenant seeds set by resets."""
@@ -91,7 +108,9 @@ class StateFile:
         with self._lock:
             if client_id is None:
                 self._db.executescript("DELETE FROM tenants; DELETE FROM seeds;")
+                self._seen.clear()
                 return
+            self._seen.pop(client_id, None)
             self._db.execute("DELETE FROM tenants WHERE client_id = ?", (client_id,))
             self._db.execute("DELETE FROM seeds WHERE client_id = ?", (client_id,))
             if seed is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,13 +116,6 @@ class TenantState:
         return due
 
 
-def settle() -> None:
-    """Mark every object alive now, a new tenant's world among them, as long-lived, so the
-    cycle collector stops walking it: with 100,000 records each full pass stalled answers
-    for hundreds of milliseconds. Records freed later still go by reference counting."""
-    gc.freeze()
-
-
 class TenantRegistry:
     """All tenants of one running mock, each made from a seed on its first request."""
 
@@ -138,8 +130,6 @@ class TenantRegistry:
         self._tenants: dict[str, TenantState] = {}
         self._state_file = state_file
         self._seeds: dict[str, int] = state_file.seeds() if state_file else {}
-        self._versions: dict[str, int] = {}
-        """The state file's version of each loaded tenant, as this process last saw it."""
 
     def get(self, client_id: str) -> TenantState:
         """The tenant of ``client_id``: in memory, else in the state file, else seeded anew."""
@@ -147,26 +137,21 @@ class TenantRegistry:
         if tenant is None:
             seed = self._seeds.get(client_id, self._seed)
             tenant = self._tenants[client_id] = self._build_tenant(client_id, seed)
-            settle()
         return tenant
 
     def persist(self, client_id: str) -> None:
         """Write the tenant to the state file, if there is one and the tenant is loaded."""
         tenant = self._tenants.get(client_id)
         if self._state_file is not None and tenant is not None:
-            version = self._state_file.save(client_id, tenant)
-            if version is not None:
-                self._versions[client_id] = version
+            self._state_file.save(client_id, tenant)
 
     def refresh(self) -> None:
         """Take in what other processes sharing the state file changed since this one last
         looked: their tenants are loaded again on next use, their resets are seen."""
         if self._state_file is None:
             return
-        stored = self._state_file.versions()
-        for client_id in list(self._tenants):
-            if stored.get(client_id) != self._versions.get(client_id):
-                del self._tenants[client_id]
+        for client_id in self._state_file.changed_elsewhere(list(self._tenants)):
+            del self._tenants[client_id]
         self._seeds = self._state_file.seeds()
 
     def peek(self, client_id: str) -> TenantState | None:
@@ -174,11 +159,9 @@ class TenantRegistry:
         seeding a new one."""
         tenant = self._tenants.get(client_id)
         if tenant is None and self._state_file is not None:
-            stored = self._state_file.load(client_id)
-            if stored is not None:
-                tenant, self._versions[client_id] = stored
+            tenant = self._state_file.load(client_id)
+            if tenant is not None:
                 self._tenants[client_id] = tenant
-                settle()
         return tenant
 
     def reset(self, client_id: str | None = None, seed: int | None = None) -> None:

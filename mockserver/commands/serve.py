@@ -170,7 +170,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"verifik-mock serve: {problem}", file=sys.stderr)
         return 2
     settings = dataclasses.replace(settings_from(args), shared_state=args.workers > 1)
-    serving.tune_collector()
     app = create_app(settings)
     host = f"[{args.host}]" if ":" in args.host else args.host
     server = serving.fastest_server(args.access_log)
@@ -178,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
     workers = f", {args.workers} worker processes sharing {args.state_file}"
     description = server.describe() + (workers if args.workers > 1 else "")
     print(banner(settings, app.state.context, base_url, description), flush=True)
+    serving.tune_collector()
     if args.workers > 1:
         serving.hand_to_workers(settings)
     uvicorn.run(
