@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from mockserver.timestamps import to_millisecond
+
 DEFAULT_START = datetime(2024, 1, 15, 10, 30, tzinfo=UTC)
 """The instant every tenant's clock starts at: the ``createdAt`` of the pages' examples."""
 
@@ -15,7 +17,7 @@ class MockClock:
     """One tenant's clock: starts at a fixed instant, ticks per write, and can be advanced."""
 
     def __init__(self, start: datetime = DEFAULT_START) -> None:
-        self._now = start
+        self._now = to_millisecond(start)  # records keep instants to the millisecond
 
     def now(self) -> datetime:
         """The current mock instant."""

@@ -1,14 +1,15 @@
-"""An index of records by creation, overall and per status, kept in step with every write.
+"""An index of records by creation, overall and by the value of each filtered field, kept in
+step with every write.
 
-The common listing (newest first, perhaps of one status) then takes a slice of a sorted
-list instead of scanning and sorting every record: with 100,000 validations that is the
-difference between microseconds and tens of milliseconds a request.
+A listing in the default order (newest first, perhaps filtered) then takes a slice of a
+sorted list, or of the intersection of a few, instead of reading, filtering and sorting every
+record: with 100,000 validations that is microseconds instead of a second.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 
 CreationKey = tuple[datetime, str]
@@ -16,28 +17,66 @@ CreationKey = tuple[datetime, str]
 
 
 class CreationOrder:
-    """Record ids sorted by (createdAt, id), as a whole and by status."""
+    """Record keys sorted by (createdAt, id), as a whole and by each value of ``fields``.
 
-    def __init__(self) -> None:
+    A key is appended; a list it leaves out of order is sorted when next read (records
+    made by the clock arrive in order; a seeded world's, drawn at random, are sorted once).
+    """
+
+    def __init__(self, fields: Sequence[str]) -> None:
+        self._fields = tuple(fields)
         self._all: list[CreationKey] = []
-        self._by_status: dict[str, list[CreationKey]] = {}
+        self._by_value: dict[str, dict[Hashable, list[CreationKey]]] = {f: {} for f in fields}
+        self._unsorted: dict[int, list[CreationKey]] = {}
 
-    def add(self, key: CreationKey, status: str) -> None:
-        """Index a new record."""
-        insort(self._all, key)
-        insort(self._by_status.setdefault(status, []), key)
+    def add(self, key: CreationKey, record: object) -> None:
+        """Index a new record (its fields read by name)."""
+        self._append(self._all, key)
+        for field in self._fields:
+            self._file(key, field, getattr(record, field))
 
-    def restatus(self, key: CreationKey, old: str, new: str) -> None:
-        """Move a record from one status to another."""
-        if old == new:
-            return
-        keys = self._by_status[old]
-        del keys[bisect_left(keys, key)]
-        insort(self._by_status.setdefault(new, []), key)
+    def update(self, key: CreationKey, old: object, new: object) -> None:
+        """Re-index a changed record under the values it has now."""
+        self._sort()
+        for field in self._fields:
+            before, after = getattr(old, field), getattr(new, field)
+            if before != after:
+                if before is not None:
+                    keys = self._by_value[field][before]
+                    del keys[bisect_left(keys, key)]
+                self._file(key, field, after)
 
-    def keys(self, status: str | None = None) -> Sequence[CreationKey]:
-        """Every key, or those of one status, oldest first."""
-        return self._all if status is None else self._by_status.get(status, [])
+    def keys(self, wanted: Mapping[str, Hashable]) -> Sequence[CreationKey]:
+        """The keys of records with every ``wanted`` value (all without), oldest first."""
+        self._sort()
+        if not wanted:
+            return self._all
+        lists = sorted(
+            (self._by_value[field].get(value, []) for field, value in wanted.items()), key=len
+        )
+        shortest, others = lists[0], lists[1:]
+        if not others:
+            return shortest
+        return [key for key in shortest if all(_holds(keys, key) for keys in others)]
+
+    def _file(self, key: CreationKey, field: str, value: Hashable) -> None:
+        if value is not None:
+            self._append(self._by_value[field].setdefault(value, []), key)
+
+    def _append(self, keys: list[CreationKey], key: CreationKey) -> None:
+        if keys and key < keys[-1]:
+            self._unsorted[id(keys)] = keys
+        keys.append(key)
+
+    def _sort(self) -> None:
+        for keys in self._unsorted.values():
+            keys.sort()
+        self._unsorted.clear()
+
+
+def _holds(keys: Sequence[CreationKey], key: CreationKey) -> bool:
+    at = bisect_left(keys, key)
+    return at < len(keys) and keys[at] == key
 
 
 def page_of_ids(

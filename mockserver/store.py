@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from random import Random
+from typing import Any
 
 from mockserver.clock import MockClock
+from mockserver.compact_records import CompactRecords
 from mockserver.creation_order import CreationOrder
 from mockserver.domain.scenarios import FaultRule, ScenarioRule
 from mockserver.domain.webhook_event import WebhookEvent
@@ -28,6 +30,14 @@ from mockserver.models import (
 from mockserver.models.control import SentEmail
 from mockserver.persistence import StateFile
 
+VALIDATION_INDEX = ("client", "project", "projectFlow", "status", "type", "identifier")
+"""The validation fields ``where_*`` filters are answered from the index by (all but
+``livenessSession``, which ``validation_of_session`` answers)."""
+
+LAYOUT = 2
+"""How a tenant is laid out, for state files: 2 keeps validations and sessions compact and
+indexes validations by their filtered fields."""
+
 
 @dataclass
 class TenantState:
@@ -45,11 +55,15 @@ class TenantState:
     person_ids: dict[tuple[str, str], str] = field(default_factory=dict)
     """Each person's id by (collection, identifier): the 1:N search's lookup."""
     app_registrations: dict[str, AppRegistration] = field(default_factory=dict)
-    validations: dict[str, BiometricValidation] = field(default_factory=dict)
+    validations: CompactRecords[BiometricValidation] = field(
+        default_factory=lambda: CompactRecords(BiometricValidation)
+    )
     """Read freely; write through ``put_validation``, which keeps ``validation_order``."""
-    validation_order: CreationOrder = field(default_factory=CreationOrder)
-    """The validations by creation, overall and per status: listings slice it."""
-    liveness_sessions: dict[str, LivenessSession] = field(default_factory=dict)
+    validation_order: CreationOrder = field(default_factory=lambda: CreationOrder(VALIDATION_INDEX))
+    """The validations by creation, overall and by filtered field: listings slice it."""
+    liveness_sessions: CompactRecords[LivenessSession] = field(
+        default_factory=lambda: CompactRecords(LivenessSession)
+    )
     document_liveness: dict[str, DocumentLiveness] = field(default_factory=dict)
     app_logins: dict[str, AppLogin] = field(default_factory=dict)
     emails: list[SentEmail] = field(default_factory=list)
@@ -64,6 +78,7 @@ class TenantState:
     """Which validation each liveness session belongs to (session id -> validation id)."""
     expiries: list[tuple[datetime, str]] = field(default_factory=list)
     """A min-heap of (instant, validation or session id) still due to lapse: cheap sweeps."""
+    layout: int = LAYOUT
 
     def add_validation(self, validation: BiometricValidation, session: LivenessSession) -> None:
         """Store a validation with its liveness session, indexed both ways."""
@@ -71,15 +86,20 @@ class TenantState:
         self.put_validation(validation)
         self.validation_of_session[session.id] = validation.id
 
-    def __setstate__(self, stored: dict[str, object]) -> None:
-        """Unpickle (from a state file), rebuilding indexes a file written before they
-        existed lacks, so an older file is served, not failed."""
+    def __setstate__(self, stored: dict[str, Any]) -> None:
+        """Unpickle (from a state file); a file written in an earlier layout (records in
+        plain dicts, fewer indexes) is laid out anew, so it is served, not failed."""
         self.__dict__.update(stored)
-        if "validation_order" not in stored:
-            self.validation_order = CreationOrder()
-            for validation in self.validations.values():
-                self.validation_order.add((validation.createdAt, validation.id), validation.status)
-        if "person_ids" not in stored:
+        if stored.get("layout", 1) < LAYOUT:
+            self.layout = LAYOUT
+            validations, sessions = stored["validations"], stored["liveness_sessions"]
+            self.validations = CompactRecords(BiometricValidation)
+            self.validation_order = CreationOrder(VALIDATION_INDEX)
+            for validation in validations.values():
+                self.put_validation(validation)
+            self.liveness_sessions = CompactRecords(LivenessSession)
+            for session in sessions.values():
+                self.liveness_sessions[session.id] = session
             self.person_ids = {}
             for person in self.persons.values():
                 self.put_person(person)
@@ -100,9 +120,9 @@ class TenantState:
         old = self.validations.get(validation.id)
         self.validations[validation.id] = validation
         if old is None:
-            self.validation_order.add(key, validation.status)
+            self.validation_order.add(key, validation)
         else:
-            self.validation_order.restatus(key, old.status, validation.status)
+            self.validation_order.update(key, old, validation)
 
     def schedule_expiry(self, deadline: datetime, record_id: str) -> None:
         """Remember that the validation or session ``record_id`` lapses at ``deadline``."""

@@ -46,10 +46,17 @@ def read_request_instant(value: object) -> object:
 
 
 def as_utc(instant: datetime) -> datetime:
-    """``instant`` in UTC; refuses one without a zone or outside years 1 to 9999 in UTC."""
+    """``instant`` in UTC, to the millisecond (as answers write it, so a record read back
+    from its JSON is the same); refuses one without a zone or outside years 1 to 9999."""
     if instant.tzinfo is None:
         raise ValueError("an instant needs a zone, e.g. 2024-01-15T11:30:00Z")
     try:
-        return instant.astimezone(UTC)
+        utc = instant.astimezone(UTC)
     except OverflowError:
         raise ValueError("the instant is outside years 1 to 9999 in UTC") from None
+    return to_millisecond(utc)
+
+
+def to_millisecond(instant: datetime) -> datetime:
+    """``instant`` without its sub-millisecond part."""
+    return instant.replace(microsecond=instant.microsecond // 1000 * 1000)

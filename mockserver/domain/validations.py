@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from mockserver.creation_order import page_of_ids
+from mockserver.creation_order import CreationKey, page_of_ids
 from mockserver.domain.events import emit_validation_event
 from mockserver.domain.expiry import sweep_expired
 from mockserver.domain.listing import Page, paginate, sort_records
@@ -19,17 +19,9 @@ from mockserver.models.queries import (
     ListBiometricValidationsQuery,
 )
 from mockserver.models.requests import CreateBiometricValidationRequest
-from mockserver.store import TenantState
+from mockserver.store import VALIDATION_INDEX, TenantState
 
-_FILTERED_FIELDS = (
-    "client",
-    "project",
-    "projectFlow",
-    "status",
-    "type",
-    "livenessSession",
-    "identifier",
-)
+_FILTERED_FIELDS = (*VALIDATION_INDEX, "livenessSession")
 
 
 def create_validation(
@@ -124,33 +116,39 @@ def populate_validation(
 def list_validations(
     state: TenantState, query: ListBiometricValidationsQuery
 ) -> Page[BiometricValidation]:
-    """The tenant's validations matching the filters, sorted, one page, populated."""
+    """The tenant's validations matching the filters, sorted, one page, populated.
+
+    The filters are answered from the index; the default order (by ``createdAt``) is a
+    slice of it, and only another order reads every matching record to sort them.
+    """
     sweep_expired(state)
-    if query.sort.removeprefix("-") == "createdAt" and _filters_only_by_status(query):
-        page = _indexed_page(state, query)
+    keys = _matching_keys(state, query)
+    if query.sort.removeprefix("-") == "createdAt":
+        newest_first = query.sort.startswith("-")
+        ids = page_of_ids(keys, query.page, query.limit, newest_first)
+        records = [state.validations[record_id] for record_id in ids]
+        page = Page(records, page=query.page, limit=query.limit, total=len(keys))
     else:
-        matching = [v for v in state.validations.values() if matches_filters(v, query)]
+        matching = [state.validations[record_id] for _, record_id in keys]
         page = paginate(sort_records(matching, query.sort), query.page, query.limit)
     page.records[:] = [populate_validation(state, v, query.populates) for v in page.records]
     return page
 
 
-def _filters_only_by_status(filters: BiometricValidationFilters) -> bool:
-    return all(
-        getattr(filters, f"where_{field}") is None
-        for field in _FILTERED_FIELDS
-        if field != "status"
-    )
-
-
-def _indexed_page(
-    state: TenantState, query: ListBiometricValidationsQuery
-) -> Page[BiometricValidation]:
-    """The page sliced from the creation index: same records and order as sorting would give."""
-    keys = state.validation_order.keys(query.where_status)
-    ids = page_of_ids(keys, query.page, query.limit, newest_first=query.sort.startswith("-"))
-    records = [state.validations[record_id] for record_id in ids]
-    return Page(records, page=query.page, limit=query.limit, total=len(keys))
+def _matching_keys(
+    state: TenantState, filters: BiometricValidationFilters
+) -> Sequence[CreationKey]:
+    """The creation keys of the validations matching every ``where_*`` filter, oldest first."""
+    wanted = {
+        field: value
+        for field in VALIDATION_INDEX
+        if (value := getattr(filters, f"where_{field}")) is not None
+    }
+    keys = state.validation_order.keys(wanted)
+    if filters.where_livenessSession is None:
+        return keys
+    owner = state.validation_of_session.get(filters.where_livenessSession)
+    return [key for key in keys if key[1] == owner]
 
 
 def retrieve_validation(
