@@ -18,11 +18,12 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from itertools import islice
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from mockserver.models.base import RecordModel
 
 Record = TypeVar("Record", bound=RecordModel)
+Default = TypeVar("Default")
 
 KEPT_PARSED = 1024
 """How many records each store keeps parsed (the least recently used go first): every
@@ -67,6 +68,15 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
         record = self._model.model_validate_json(inflate.decompress(self._stored[record_id]))
         self._keep_parsed(record_id, record)
         return record
+
+    @overload
+    def get(self, record_id: str, /) -> Record | None: ...
+    @overload
+    def get(self, record_id: str, /, default: Record | Default) -> Record | Default: ...
+    def get(self, record_id: str, /, default: object = None) -> object:
+        """The record with ``record_id``, or ``default``: without raising and catching a
+        KeyError, which a lookup of a session's id among validations (each sweep) costs."""
+        return self[record_id] if record_id in self._stored else default
 
     def __contains__(self, record_id: object) -> bool:
         return record_id in self._stored

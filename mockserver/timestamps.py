@@ -9,9 +9,9 @@ from functools import lru_cache
 
 def format_timestamp(instant: datetime) -> str:
     """Write ``instant`` as ``2024-01-15T10:30:00Z``, with milliseconds only when it has them."""
-    utc = instant.astimezone(UTC).replace(tzinfo=None)
+    utc = instant if instant.tzinfo is UTC else instant.astimezone(UTC)
     timespec = "milliseconds" if utc.microsecond else "seconds"
-    return utc.isoformat(timespec=timespec) + "Z"
+    return utc.isoformat(timespec=timespec).removesuffix("+00:00") + "Z"
 
 
 @lru_cache(maxsize=256)
@@ -59,4 +59,5 @@ def as_utc(instant: datetime) -> datetime:
 
 def to_millisecond(instant: datetime) -> datetime:
     """``instant`` without its sub-millisecond part."""
-    return instant.replace(microsecond=instant.microsecond // 1000 * 1000)
+    extra = instant.microsecond % 1000
+    return instant.replace(microsecond=instant.microsecond - extra) if extra else instant

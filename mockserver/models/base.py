@@ -54,6 +54,7 @@ class WireModel(BaseModel):
         serialize_by_alias=True,
         json_schema_serialization_defaults_required=True,
         use_enum_values=False,
+        defer_build=True,
     )
 
 
@@ -70,7 +71,7 @@ class RecordModel(WireModel):
 class RequestBody(BaseModel):
     """A request body: closed, strictly typed, and with no ``null`` standing in for a value."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     @model_validator(mode="after")
     def _refuse_nulls(self) -> Self:

@@ -31,7 +31,9 @@ DocumentLivenessPopulate = Literal["client", "appRegistration"]
 class QueryModel(BaseModel):
     """Query parameters: closed, with Verifik's bracketed names as aliases."""
 
-    model_config = ConfigDict(extra="forbid", validate_by_name=False, validate_by_alias=True)
+    model_config = ConfigDict(
+        extra="forbid", validate_by_name=False, validate_by_alias=True, defer_build=True
+    )
 
 
 class PageQuery(QueryModel):
