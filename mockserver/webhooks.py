@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from mockserver.domain.webhook_event import WebhookEvent
 from mockserver.journal import RequestJournal
-from mockserver.models.control import DeliveryAttempt, JournalEntry, WebhookDelivery
+from mockserver.models.control import DeliveryAttempt, WebhookDelivery
 from mockserver.settings import Settings
 
 if TYPE_CHECKING:  # imported on first delivery: httpx costs a cold start ~40 ms
@@ -157,11 +157,9 @@ class WebhookDispatcher:
             update={"attempts": [*delivery.attempts, attempt]}
         )
         self._journal.record(
-            JournalEntry(
-                kind="webhook", at=now, client=client, method="POST",
-                path=urlsplit(delivery.url)._replace(query="").geturl(),
-                operation=delivery.type, status=status, durationMs=duration,
-            )
+            kind="webhook", at=now, client=client, method="POST",
+            path=urlsplit(delivery.url)._replace(query="").geturl(),
+            operation=delivery.type, status=status, durationMs=duration,
         )  # fmt: skip
         return status is not None and 200 <= status < 300
 

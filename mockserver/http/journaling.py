@@ -10,7 +10,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.http.faults import ConnectionDropped
 from mockserver.journal import RequestJournal
-from mockserver.models.control import JournalEntry
 
 CLIENT_KEY = "verifik_mock.client"
 OPERATION_KEY = "verifik_mock.operation"
@@ -51,17 +50,13 @@ class Journaling:
             status = None  # the client got no answer, whatever was started
             raise
         finally:
-            # Built without validation: every value is the server's own, and this runs on
-            # every request.
             self.journal.record(
-                JournalEntry.model_construct(
-                    kind="request",
-                    at=datetime.now(UTC),
-                    client=state.get(CLIENT_KEY),
-                    method=scope["method"],
-                    path=scope["path"],
-                    operation=state.get(OPERATION_KEY),
-                    status=status,
-                    durationMs=round((time.perf_counter() - started) * 1000, 3),
-                )
+                kind="request",
+                at=datetime.now(UTC),
+                client=state.get(CLIENT_KEY),
+                method=scope["method"],
+                path=scope["path"],
+                operation=state.get(OPERATION_KEY),
+                status=status,
+                durationMs=round((time.perf_counter() - started) * 1000, 3),
             )

@@ -128,7 +128,7 @@ class Operation(Generic[Query, Body]):
         client_id: str,
         session: LivenessSession | None,
     ) -> Response:
-        query = parse_query(request.query_params, self.query)
+        query = parse_query(request.scope["query_string"], self.query)
         body = None
         if self.body is not None:
             body = await read_body(request, self.body, context.settings.max_body_bytes)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from typing import TypeVar, cast, get_origin
 
 from pydantic import ValidationError
@@ -14,10 +14,18 @@ from mockserver.models.queries import QueryModel
 Query = TypeVar("Query", bound=QueryModel)
 
 
-def parse_query(params: QueryParams, model: type[Query]) -> Query:
-    """``params`` read as ``model``; 400 INVALID_PARAMETERS naming the first bad parameter."""
-    if not params:
-        return cast(Query, _defaults(model))
+def parse_query(query_string: bytes, model: type[Query]) -> Query:
+    """A request's raw query string read as ``model``; 400 INVALID_PARAMETERS naming the
+    first bad parameter."""
+    return cast(Query, _read(query_string, model))
+
+
+@lru_cache(maxsize=1024)
+def _read(query_string: bytes, model: type[QueryModel]) -> QueryModel:
+    """Each query string is read once per model and kept (queries are only read): the same
+    few recur (no query, the page a front end polls), and reading one costs more than
+    answering most requests. A refused one raises each time; lru_cache keeps no error."""
+    params = QueryParams(query_string)
     fields = {(info.alias or name): info for name, info in model.model_fields.items()}
     values: dict[str, object] = {}
     for key in params:
@@ -37,10 +45,3 @@ def parse_query(params: QueryParams, model: type[Query]) -> Query:
         first = error.errors(include_url=False)[0]
         name = str(first["loc"][0]) if first["loc"] else "query"
         raise InvalidParametersError(f"Invalid query parameter '{name}': {first['msg']}") from None
-
-
-@cache
-def _defaults(model: type[QueryModel]) -> QueryModel:
-    """The query of a request that sends no parameters, built once per model (queries are
-    only read), sparing most requests pydantic's validation."""
-    return model()

@@ -32,7 +32,11 @@ class QueryModel(BaseModel):
     """Query parameters: closed, with Verifik's bracketed names as aliases."""
 
     model_config = ConfigDict(
-        extra="forbid", validate_by_name=False, validate_by_alias=True, defer_build=True
+        extra="forbid",
+        validate_by_name=False,
+        validate_by_alias=True,
+        frozen=True,  # parsed once per query string and shared by every request sending it
+        defer_build=True,
     )
 
 
