@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     Around the routes: CORS for local front ends (and ``cors_origins``), the journal of
     every request, and fault injection, which answers
     ``X-Mock-Latency-Ms`` and ``X-Mock-Fault`` before a ``/v2`` request is processed. With
-    ``shared_state``, outermost, the lock that lets worker processes share the state file.
+    a ``state_file``, innermost (a slow answer waits outside it; a read run again as a
+    write is journaled once), the turns that let worker processes share it.
     """
     settings = settings or Settings()
     journal = RequestJournal(settings.journal_size)
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         StateFile(settings.state_file) if settings.state_file else None,
     )
     shared: list[Middleware] = []
-    if settings.shared_state and settings.state_file:
+    if settings.state_file:
         shared = [Middleware(SharedStateLock, tenants=tenants, state_file=settings.state_file)]
     app = Starlette(
         routes=[operation.route() for operation in ALL_OPERATIONS]
@@ -60,7 +61,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         + DASHBOARD_ROUTES
         + DASHBOARD_ACTION_ROUTES,
         middleware=[
-            *shared,
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
             Middleware(Journaling, journal=journal),
             Middleware(FaultInjection, max_latency_ms=settings.max_latency_ms),
+            *shared,
         ],
         exception_handlers={
             MockError: handle_mock_error,

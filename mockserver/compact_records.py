@@ -47,6 +47,8 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
         self._dictionary = b""
         self._parsed: OrderedDict[str, Record] = OrderedDict()
         self._lock = threading.Lock()  # servers in threads (the test fixtures) share tenants
+        self.revision = 0
+        """How many writes this process has made here: a change seen without reading."""
 
     def __setitem__(self, record_id: str, record: Record) -> None:
         """Store ``record`` (new, or replacing the one with its id)."""
@@ -55,6 +57,7 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
             self._dictionary = text
         deflate = zlib.compressobj(wbits=_WINDOW_BITS, zdict=self._dictionary)
         self._stored[record_id] = deflate.compress(text) + deflate.flush()
+        self.revision += 1
         self._keep_parsed(record_id, record)
 
     def __getitem__(self, record_id: str) -> Record:
@@ -99,7 +102,8 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
                 self._parsed.popitem(last=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled (into a state file) without the parsed records and the lock."""
+        """Pickled (into a state file) without the parsed records, the lock and the
+        revision (counted afresh by each process)."""
         return {
             "_model": self._model,
             "_kept_parsed": self._kept_parsed,
@@ -111,3 +115,4 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
         self.__dict__.update(stored)
         self._parsed = OrderedDict()
         self._lock = threading.Lock()
+        self.revision = 0

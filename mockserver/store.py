@@ -124,6 +124,12 @@ class TenantState:
         else:
             self.validation_order.update(key, old, validation)
 
+    def read_fingerprint(self) -> tuple[object, ...]:
+        """What a read (a GET) can change, cheap to compare: the validations and sessions
+        a sweep lapses, and the control-API fault a call spends. A read changes nothing
+        else; tests/test_state_file.py holds every GET operation to that."""
+        return (self.validations.revision, self.liveness_sessions.revision, self.fault_rule)
+
     def schedule_expiry(self, deadline: datetime, record_id: str) -> None:
         """Remember that the validation or session ``record_id`` lapses at ``deadline``."""
         heapq.heappush(self.expiries, (deadline, record_id))
@@ -134,6 +140,11 @@ class TenantState:
         while self.expiries and self.expiries[0][0] <= now:
             due.append(heapq.heappop(self.expiries)[1])
         return due
+
+
+class ReadChangedStateError(Exception):
+    """A request served as a read (``serve --workers``, under a shared lock) changed its
+    tenant: it is forgotten here, and the request must run again as a write."""
 
 
 class TenantRegistry:
@@ -150,6 +161,11 @@ class TenantRegistry:
         self._tenants: dict[str, TenantState] = {}
         self._state_file = state_file
         self._seeds: dict[str, int] = state_file.seeds() if state_file else {}
+        self.reading = False
+        """Set while a request runs as a read (beside other workers' reads, with
+        ``--workers``): it may not change what the state file holds (see ``persist``)."""
+        self._as_kept: dict[str, tuple[object, ...]] = {}
+        """Each tenant's read fingerprint when it was seeded, loaded or last saved here."""
 
     def get(self, client_id: str) -> TenantState:
         """The tenant of ``client_id``: in memory, else in the state file, else seeded anew."""
@@ -157,13 +173,25 @@ class TenantRegistry:
         if tenant is None:
             seed = self._seeds.get(client_id, self._seed)
             tenant = self._tenants[client_id] = self._build_tenant(client_id, seed)
+            self._as_kept[client_id] = tenant.read_fingerprint()
         return tenant
 
     def persist(self, client_id: str) -> None:
-        """Write the tenant to the state file, if there is one and the tenant is loaded."""
+        """Write the tenant to the state file, if there is one and the tenant is loaded.
+
+        While ``reading``, nothing is written: a tenant as it was loaded, saved or seeded
+        here needs no write (any worker seeds the same from the same seed), and one the
+        read changed raises ReadChangedStateError, before its answer or webhooks leave.
+        """
         tenant = self._tenants.get(client_id)
-        if self._state_file is not None and tenant is not None:
+        if self._state_file is None or tenant is None:
+            return
+        if not self.reading:
             self._state_file.save(client_id, tenant)
+            self._as_kept[client_id] = tenant.read_fingerprint()
+        elif tenant.read_fingerprint() != self._as_kept.get(client_id):
+            del self._tenants[client_id]
+            raise ReadChangedStateError(client_id)
 
     def refresh(self) -> None:
         """Take in what other processes sharing the state file changed since this one last
@@ -182,6 +210,7 @@ class TenantRegistry:
             tenant = self._state_file.load(client_id)
             if tenant is not None:
                 self._tenants[client_id] = tenant
+                self._as_kept[client_id] = tenant.read_fingerprint()
         return tenant
 
     def reset(self, client_id: str | None = None, seed: int | None = None) -> None:

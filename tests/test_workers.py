@@ -91,6 +91,17 @@ def test_two_workers_sharing_a_state_file_serve_one_state(
             assert set(created) <= {record["_id"] for record in listed["data"]}
 
 
+def test_a_fault_spent_by_reads_on_two_workers_fails_exactly_as_many_calls(
+    two_workers: tuple[str, int],
+) -> None:
+    base_url, _ = two_workers
+    with fresh_connection(base_url) as http:  # a connection per call: both workers serve
+        http.post("/__mock__/faults", json={"fault": "503", "times": 5}).raise_for_status()
+        statuses = [http.get("/v2/biometric-validations").status_code for _ in range(20)]
+
+    assert statuses == [503] * 5 + [200] * 15
+
+
 def test_several_workers_without_a_state_file_are_refused_with_the_reason() -> None:
     refused = subprocess.run(
         [VERIFIK_MOCK, "serve", "--port", str(free_port()), "--workers", "2"],

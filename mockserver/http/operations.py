@@ -110,11 +110,11 @@ class Operation(Generic[Query, Body]):
             if self.auth == "control":
                 context.check_admin(request.headers.get(ADMIN_HEADER))
             note_request(request.scope, client_id, self.operation_id)
-            if self.auth != "control":
-                faulted = await tenant_fault(context.tenants.get(client_id))
-                if faulted is not None:
-                    return faulted
             try:
+                if self.auth != "control":  # a fault spent is a change to keep, too
+                    faulted = await tenant_fault(context.tenants.get(client_id))
+                    if faulted is not None:
+                        return faulted
                 return await self._answer(request, context, client_id, session)
             finally:
                 context.finish_request(client_id)

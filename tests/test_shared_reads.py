@@ -1,0 +1,65 @@
+"""With ``--state-file``, reads run side by side (across ``serve --workers``) and save
+nothing; a read that changes its tenant after all runs again as a write. That holds only if
+every change a read can make shows in the tenant's read fingerprint: these tests hold every
+GET operation to it (tests/test_workers.py runs reads on two workers)."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from mockserver import Settings, create_app
+from mockserver.http.context import ServerContext
+from mockserver.http.operations import Operation
+from mockserver.http.routes import ALL_OPERATIONS
+from mockserver.server import serve_in_thread
+from mockserver.store import TenantState
+from tests.answers import create_example_validation
+
+AUTH = {"Authorization": "Bearer reads-team"}
+READS: list[Operation] = [op for op in ALL_OPERATIONS if op.method == "GET"]  # type: ignore[type-arg]
+
+
+def fill_path(operation: Operation, tenant: TenantState, validation_id: str) -> str:  # type: ignore[type-arg]
+    """The operation's path with a record of the right kind for ``{id}``."""
+    record_ids = {
+        "retrieveDocumentLiveness": next(iter(tenant.document_liveness)),
+        "retrieveProjectFlow": next(iter(tenant.project_flows)),
+    }
+    return operation.path.replace("{id}", record_ids.get(operation.operation_id, validation_id))
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[httpx.Client, ServerContext]]:
+    """A mock in this process: a client of it, and its context to look at the tenant."""
+    app = create_app(Settings())
+    with (
+        serve_in_thread(app) as mock,
+        httpx.Client(base_url=mock.base_url, headers=AUTH) as http,
+    ):
+        yield http, app.state.context
+
+
+@pytest.mark.parametrize("pending", ["lapsed records", "a fault to spend"])
+@pytest.mark.parametrize("operation", READS, ids=lambda op: op.operation_id)
+def test_whatever_a_read_changes_shows_in_the_read_fingerprint(
+    served: tuple[httpx.Client, ServerContext],
+    operation: Operation,  # type: ignore[type-arg]
+    pending: str,
+) -> None:
+    http, context = served
+    validation_id = create_example_validation(http)["_id"]
+    tenant = context.tenants.get(context.client_id_for(AUTH["Authorization"]))
+    if pending == "lapsed records":  # past the session's deadline, not yet swept
+        tenant.clock.advance(timedelta(days=2))
+    else:
+        http.post("/__mock__/faults", json={"fault": "503", "times": 2}).raise_for_status()
+    before, fingerprint = pickle.dumps(tenant), tenant.read_fingerprint()
+
+    http.get(fill_path(operation, tenant, validation_id))
+
+    assert pickle.dumps(tenant) == before or tenant.read_fingerprint() != fingerprint
