@@ -8,7 +8,7 @@ record: with 100,000 validations that is microseconds instead of a second.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 
@@ -19,8 +19,9 @@ CreationKey = tuple[datetime, str]
 class CreationOrder:
     """Record keys sorted by (createdAt, id), as a whole and by each value of ``fields``.
 
-    A key is appended; a list it leaves out of order is sorted when next read (records
-    made by the clock arrive in order; a seeded world's, drawn at random, are sorted once).
+    A new key is appended, and a list it leaves out of order is sorted when next read: the
+    clock's records arrive in order, and a seeded world's, drawn at random, are sorted once
+    instead of each being inserted into long lists. A changed record moves into place.
     """
 
     def __init__(self, fields: Sequence[str]) -> None:
@@ -33,45 +34,48 @@ class CreationOrder:
         """Index a new record (its fields read by name)."""
         self._append(self._all, key)
         for field in self._fields:
-            self._file(key, field, getattr(record, field))
+            value = getattr(record, field)
+            if value is not None:
+                self._append(self._by_value[field].setdefault(value, []), key)
 
     def update(self, key: CreationKey, old: object, new: object) -> None:
         """Re-index a changed record under the values it has now."""
-        self._sort()
         for field in self._fields:
             before, after = getattr(old, field), getattr(new, field)
-            if before != after:
-                if before is not None:
-                    keys = self._by_value[field][before]
-                    del keys[bisect_left(keys, key)]
-                self._file(key, field, after)
+            if before == after:
+                continue
+            if before is not None:
+                keys = self._sorted(self._by_value[field][before])
+                del keys[bisect_left(keys, key)]
+            if after is not None:
+                keys = self._by_value[field].setdefault(after, [])
+                if id(keys) in self._unsorted:
+                    keys.append(key)
+                else:
+                    insort(keys, key)
 
     def keys(self, wanted: Mapping[str, Hashable]) -> Sequence[CreationKey]:
         """The keys of records with every ``wanted`` value (all without), oldest first."""
-        self._sort()
         if not wanted:
-            return self._all
+            return self._sorted(self._all)
         lists = sorted(
-            (self._by_value[field].get(value, []) for field, value in wanted.items()), key=len
+            (self._sorted(self._by_value[field].get(value, [])) for field, value in wanted.items()),
+            key=len,
         )
         shortest, others = lists[0], lists[1:]
         if not others:
             return shortest
         return [key for key in shortest if all(_holds(keys, key) for keys in others)]
 
-    def _file(self, key: CreationKey, field: str, value: Hashable) -> None:
-        if value is not None:
-            self._append(self._by_value[field].setdefault(value, []), key)
-
     def _append(self, keys: list[CreationKey], key: CreationKey) -> None:
         if keys and key < keys[-1]:
             self._unsorted[id(keys)] = keys
         keys.append(key)
 
-    def _sort(self) -> None:
-        for keys in self._unsorted.values():
+    def _sorted(self, keys: list[CreationKey]) -> list[CreationKey]:
+        if self._unsorted.pop(id(keys), None) is not None:
             keys.sort()
-        self._unsorted.clear()
+        return keys
 
 
 def _holds(keys: Sequence[CreationKey], key: CreationKey) -> bool:
