@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 CreationKey = tuple[datetime, str]
 """(createdAt, id): the order ``sort=createdAt`` lists in, ties broken by id."""
@@ -66,6 +67,12 @@ class CreationOrder:
         if not others:
             return shortest
         return [key for key in shortest if all(_holds(keys, key) for keys in others)]
+
+    def __setstate__(self, stored: dict[str, Any]) -> None:
+        """Unpickle (from a state file): the lists left out of order, keyed anew by
+        their new identities."""
+        self.__dict__.update(stored)
+        self._unsorted = {id(keys): keys for keys in stored["_unsorted"].values()}
 
     def _append(self, keys: list[CreationKey], key: CreationKey) -> None:
         if keys and key < keys[-1]:
