@@ -24,7 +24,7 @@ from mockserver.http.responses import (
     handle_unexpected_error,
 )
 from mockserver.http.routes import ALL_OPERATIONS
-from mockserver.http.shared_state import SharedStateLock
+from mockserver.http.shared_state import ReadsAndWrites, SharedStateLock
 from mockserver.journal import RequestJournal
 from mockserver.persistence import StateFile
 from mockserver.settings import Settings
@@ -41,19 +41,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
     Around the routes: CORS for local front ends (and ``cors_origins``), the journal of
     every request, and fault injection, which answers
     ``X-Mock-Latency-Ms`` and ``X-Mock-Fault`` before a ``/v2`` request is processed. With
-    a ``state_file``, innermost (a slow answer waits outside it; a read run again as a
-    write is journaled once), the turns that let worker processes share it.
+    a ``state_file``, innermost (a read run again as a write is journaled once): reads
+    marked as such, and with ``shared_state`` the turns that let workers share the file
+    (a header's slow answer waits outside them; a control-API fault's, inside).
     """
     settings = settings or Settings()
     journal = RequestJournal(settings.journal_size)
+    state_file = StateFile(settings.state_file) if settings.state_file else None
     tenants = TenantRegistry(
-        partial(build_tenant, settings),
-        settings.seed,
-        StateFile(settings.state_file) if settings.state_file else None,
+        partial(build_tenant, settings), settings.seed, state_file, settings.shared_state
     )
-    shared: list[Middleware] = []
-    if settings.state_file:
-        shared = [Middleware(SharedStateLock, tenants=tenants, state_file=settings.state_file)]
+    turns: list[Middleware] = []
+    if settings.state_file and settings.shared_state:
+        turns = [Middleware(SharedStateLock, tenants=tenants, state_file=settings.state_file)]
+    elif settings.state_file:
+        turns = [Middleware(ReadsAndWrites)]
     app = Starlette(
         routes=[operation.route() for operation in ALL_OPERATIONS]
         + DOC_ROUTES
@@ -71,7 +73,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
             Middleware(Journaling, journal=journal),
             Middleware(FaultInjection, max_latency_ms=settings.max_latency_ms),
-            *shared,
+            *turns,
         ],
         exception_handlers={
             MockError: handle_mock_error,

@@ -13,7 +13,6 @@ writes them, and a field without a value is left out and read back as its defaul
 
 from __future__ import annotations
 
-import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -37,7 +36,8 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
     """One kind of record by id, oldest first, each held as deflated JSON.
 
     Records are never changed in place: a write stores a new instance, so a parsed one
-    handed out stays right for as long as its id is not written again.
+    handed out stays right for as long as its id is not written again. Like the tenant it
+    belongs to, it is used by one thread at a time (its server's), so it takes no lock.
     """
 
     def __init__(self, model: type[Record], kept_parsed: int = KEPT_PARSED) -> None:
@@ -46,7 +46,6 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
         self._stored: dict[str, bytes] = {}
         self._dictionary = b""
         self._parsed: OrderedDict[str, Record] = OrderedDict()
-        self._lock = threading.Lock()  # servers in threads (the test fixtures) share tenants
         self.revision = 0
         """How many writes this process has made here: a change seen without reading."""
 
@@ -62,11 +61,10 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
 
     def __getitem__(self, record_id: str) -> Record:
         """The record with ``record_id`` (KeyError if there is none)."""
-        with self._lock:
-            record = self._parsed.get(record_id)
-            if record is not None:
-                self._parsed.move_to_end(record_id)
-                return record
+        record = self._parsed.get(record_id)
+        if record is not None:
+            self._parsed.move_to_end(record_id)
+            return record
         inflate = zlib.decompressobj(wbits=_WINDOW_BITS, zdict=self._dictionary)
         record = self._model.model_validate_json(inflate.decompress(self._stored[record_id]))
         self._keep_parsed(record_id, record)
@@ -95,15 +93,14 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
         return [self[record_id] for record_id in islice(reversed(self._stored), count)]
 
     def _keep_parsed(self, record_id: str, record: Record) -> None:
-        with self._lock:
-            self._parsed[record_id] = record
-            self._parsed.move_to_end(record_id)
-            if len(self._parsed) > self._kept_parsed:
-                self._parsed.popitem(last=False)
+        self._parsed[record_id] = record
+        self._parsed.move_to_end(record_id)
+        if len(self._parsed) > self._kept_parsed:
+            self._parsed.popitem(last=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled (into a state file) without the parsed records, the lock and the
-        revision (counted afresh by each process)."""
+        """Pickled (into a state file) without the parsed records and the revision
+        (counted afresh by each process)."""
         return {
             "_model": self._model,
             "_kept_parsed": self._kept_parsed,
@@ -114,5 +111,4 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
     def __setstate__(self, stored: dict[str, Any]) -> None:
         self.__dict__.update(stored)
         self._parsed = OrderedDict()
-        self._lock = threading.Lock()
         self.revision = 0

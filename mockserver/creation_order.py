@@ -72,7 +72,8 @@ class CreationOrder:
         """Unpickle (from a state file): the lists left out of order, keyed anew by
         their new identities."""
         self.__dict__.update(stored)
-        self._unsorted = {id(keys): keys for keys in stored["_unsorted"].values()}
+        unsorted = stored.get("_unsorted", {})  # none in a file from before it existed
+        self._unsorted = {id(keys): keys for keys in unsorted.values()}
 
     def _append(self, keys: list[CreationKey], key: CreationKey) -> None:
         if keys and key < keys[-1]:

@@ -28,8 +28,7 @@ class RequestJournal:
         found: list[JournalEntry] = []
         for fields in reversed(self._entries):
             if client is None or fields["client"] == client:
-                # Built without validation: every value is the server's own.
-                found.append(JournalEntry.model_construct(**fields))
+                found.append(JournalEntry.model_validate(fields))  # a field amiss shows here
                 if len(found) == limit:
                     break
         return found

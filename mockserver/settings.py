@@ -44,8 +44,10 @@ class Settings:
     webhook_allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
     """Hosts webhooks may be sent to (any 127.x.y.z is loopback too); others are blocked."""
     state_file: Path | None = None
-    """SQLite file keeping every tenant across restarts (``--state-file``); None: memory.
-    Every process serving from it (``serve --workers N``) takes turns on its lock."""
+    """SQLite file keeping every tenant across restarts (``--state-file``); None: memory."""
+    shared_state: bool = False
+    """Several worker processes share ``state_file`` (``serve --workers N``): they take
+    turns on its lock, and first take in what the other workers saved."""
     cors_origins: tuple[str, ...] = ()
     """Browser origins allowed besides any http(s)://localhost or 127.0.0.1 port; ``*`` for all."""
     journal_size: int = 1000

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from random import Random
-from typing import Any
+from typing import Any, TypeVar
 
 from mockserver.clock import MockClock
 from mockserver.compact_records import CompactRecords
@@ -29,6 +30,8 @@ from mockserver.models import (
 )
 from mockserver.models.control import SentEmail
 from mockserver.persistence import StateFile
+
+Stored = TypeVar("Stored", BiometricValidation, LivenessSession)
 
 VALIDATION_INDEX = ("client", "project", "projectFlow", "status", "type", "identifier")
 """The validation fields ``where_*`` filters are answered from the index by (all but
@@ -79,6 +82,7 @@ class TenantState:
     expiries: list[tuple[datetime, str]] = field(default_factory=list)
     """A min-heap of (instant, validation or session id) still due to lapse: cheap sweeps."""
     layout: int = LAYOUT
+    """How this tenant is laid out (``LAYOUT`` when it was made or last unpickled)."""
 
     def add_validation(self, validation: BiometricValidation, session: LivenessSession) -> None:
         """Store a validation with its liveness session, indexed both ways."""
@@ -95,11 +99,12 @@ class TenantState:
             validations, sessions = stored["validations"], stored["liveness_sessions"]
             self.validations = CompactRecords(BiometricValidation)
             self.validation_order = CreationOrder(VALIDATION_INDEX)
+            self.clock = MockClock(self.clock.now())  # instants to the millisecond now
             for validation in validations.values():
-                self.put_validation(validation)
+                self.put_validation(_to_millisecond(validation))
             self.liveness_sessions = CompactRecords(LivenessSession)
             for session in sessions.values():
-                self.liveness_sessions[session.id] = session
+                self.liveness_sessions[session.id] = _to_millisecond(session)
             self.person_ids = {}
             for person in self.persons.values():
                 self.put_person(person)
@@ -127,7 +132,7 @@ class TenantState:
     def read_fingerprint(self) -> tuple[object, ...]:
         """What a read (a GET) can change, cheap to compare: the validations and sessions
         a sweep lapses, and the control-API fault a call spends. A read changes nothing
-        else; tests/test_state_file.py holds every GET operation to that."""
+        else; tests/test_shared_reads.py holds every GET operation to that."""
         return (self.validations.revision, self.liveness_sessions.revision, self.fault_rule)
 
     def schedule_expiry(self, deadline: datetime, record_id: str) -> None:
@@ -142,9 +147,21 @@ class TenantState:
         return due
 
 
+READING: ContextVar[bool] = ContextVar("reading", default=False)
+"""Set for a request served as a read (GET, HEAD): with a state file, it writes nothing
+unless it changed its tenant (see ``TenantRegistry.persist``)."""
+
+
+def _to_millisecond(record: Stored) -> Stored:
+    """``record`` validated again, so instants an earlier version kept finer than a
+    millisecond are cut to it (as records are kept now: exact through their JSON)."""
+    return type(record).model_validate(record.model_dump())
+
+
 class ReadChangedStateError(Exception):
-    """A request served as a read (``serve --workers``, under a shared lock) changed its
-    tenant: it is forgotten here, and the request must run again as a write."""
+    """A read, served beside other workers' reads, changed its tenant: it is forgotten
+    here, and the request must run again as a write. Not a MockError: it never reaches a
+    client (``SharedStateLock`` catches it before anything is sent)."""
 
 
 class TenantRegistry:
@@ -155,15 +172,15 @@ class TenantRegistry:
         build_tenant: Callable[[str, int], TenantState],
         seed: int,
         state_file: StateFile | None = None,
+        shared: bool = False,
     ) -> None:
         self._build_tenant = build_tenant
         self._seed = seed
         self._tenants: dict[str, TenantState] = {}
         self._state_file = state_file
+        self._shared = shared
+        """Other processes serve from the same state file (``serve --workers N``)."""
         self._seeds: dict[str, int] = state_file.seeds() if state_file else {}
-        self.reading = False
-        """Set while a request runs as a read (beside other workers' reads, with
-        ``--workers``): it may not change what the state file holds (see ``persist``)."""
         self._as_kept: dict[str, tuple[object, ...]] = {}
         """Each tenant's read fingerprint when it was seeded, loaded or last saved here."""
 
@@ -179,17 +196,25 @@ class TenantRegistry:
     def persist(self, client_id: str) -> None:
         """Write the tenant to the state file, if there is one and the tenant is loaded.
 
-        While ``reading``, nothing is written: a tenant as it was loaded, saved or seeded
-        here needs no write (any worker seeds the same from the same seed), and one the
-        read changed raises ReadChangedStateError, before its answer or webhooks leave.
+        A read (``READING``) writes nothing if its tenant is as it was loaded, saved or
+        seeded here (a tenant seeded from an unchanged seed is the same in every process).
         """
         tenant = self._tenants.get(client_id)
         if self._state_file is None or tenant is None:
             return
-        if not self.reading:
-            self._state_file.save(client_id, tenant)
-            self._as_kept[client_id] = tenant.read_fingerprint()
-        elif tenant.read_fingerprint() != self._as_kept.get(client_id):
+        if READING.get() and tenant.read_fingerprint() == self._as_kept.get(client_id):
+            return
+        self._state_file.save(client_id, tenant)
+        self._as_kept[client_id] = tenant.read_fingerprint()
+
+    def stop_changed_read(self, client_id: str) -> None:
+        """Beside other workers' reads, a read may not write: if it changed its tenant, the
+        tenant is forgotten here and ReadChangedStateError raised, to be called before
+        anything of the request (a wait, webhooks, the answer) goes out."""
+        tenant = self._tenants.get(client_id)
+        if not (self._shared and READING.get() and tenant is not None):
+            return
+        if tenant.read_fingerprint() != self._as_kept.get(client_id):
             del self._tenants[client_id]
             raise ReadChangedStateError(client_id)
 
@@ -198,9 +223,11 @@ class TenantRegistry:
         looked: their tenants are loaded again on next use, their resets are seen."""
         if self._state_file is None:
             return
-        for client_id in self._state_file.changed_elsewhere(list(self._tenants)):
+        seeds = self._state_file.seeds()
+        reseeded = [c for c in self._tenants if seeds.get(c) != self._seeds.get(c)]
+        for client_id in {*self._state_file.changed_elsewhere(list(self._tenants)), *reseeded}:
             del self._tenants[client_id]
-        self._seeds = self._state_file.seeds()
+        self._seeds = seeds
 
     def peek(self, client_id: str) -> TenantState | None:
         """The tenant of ``client_id`` if it exists (in memory or the state file), without

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -63,3 +64,18 @@ def test_whatever_a_read_changes_shows_in_the_read_fingerprint(
     http.get(fill_path(operation, tenant, validation_id))
 
     assert pickle.dumps(tenant) == before or tenant.read_fingerprint() != fingerprint
+
+
+def test_a_reset_on_one_worker_reaches_a_tenant_another_only_read(tmp_path: Path) -> None:
+    shared = Settings(state_file=tmp_path / "state.sqlite", shared_state=True)
+    with (
+        serve_in_thread(create_app(shared)) as first,
+        serve_in_thread(create_app(shared)) as second,
+        httpx.Client(headers=AUTH) as http,
+    ):
+        projects = f"{first.base_url}/v2/projects"
+        seeded = http.get(projects).json()["data"]  # seeded by the first, never saved
+        http.post(f"{second.base_url}/__mock__/reset", params={"seed": 7}).raise_for_status()
+
+        assert http.get(projects).json()["data"] != seeded
+        assert http.get(projects).json() == http.get(f"{second.base_url}/v2/projects").json()

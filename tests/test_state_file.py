@@ -16,7 +16,10 @@ from pathlib import Path
 import httpx
 
 from mockserver import Settings, create_app
+from mockserver.creation_order import CreationOrder
+from mockserver.domain.world import WorldBuilder
 from mockserver.server import serve_in_thread
+from mockserver.store import TenantState
 from tests.answers import create_example_validation
 from tests.ports import free_port, wait_for_port
 
@@ -104,6 +107,13 @@ def test_a_kill_9_during_writes_loses_no_acknowledged_write(tmp_path: Path) -> N
     assert set(acknowledged) <= stored
 
 
+def old_creation_order() -> CreationOrder:
+    """A creation index as the previous release pickled it: all keys, and by status."""
+    index = CreationOrder.__new__(CreationOrder)
+    index.__dict__ = {"_all": [], "_by_status": {}}
+    return index
+
+
 def test_a_state_file_from_before_compact_records_and_indexes_is_served(tmp_path: Path) -> None:
     state_file = tmp_path / "state.sqlite"
     settings = Settings(state_file=state_file)
@@ -115,6 +125,7 @@ def test_a_state_file_from_before_compact_records_and_indexes_is_served(tmp_path
             del old_layout["layout"], old_layout["validation_order"], old_layout["person_ids"]
             old_layout["validations"] = dict(tenant.validations.items())
             old_layout["liveness_sessions"] = dict(tenant.liveness_sessions.items())
+            old_layout["validation_order"] = old_creation_order()
             tenant.__dict__ = old_layout
             db.execute(
                 "UPDATE tenants SET state = ? WHERE client_id = ?",
@@ -122,3 +133,19 @@ def test_a_state_file_from_before_compact_records_and_indexes_is_served(tmp_path
             )
     after, _ = run_and_read(settings, write=False)
     assert after == before
+
+
+def test_an_earlier_layout_is_laid_out_anew_with_instants_to_the_millisecond() -> None:
+    tenant = WorldBuilder(Settings(), "layout", 5).build()
+    first = next(iter(tenant.validations.values()))
+    finer = first.createdAt.replace(microsecond=123456)
+    old_layout = dict(tenant.__dict__)
+    del old_layout["layout"]
+    old_layout["validations"] = {first.id: first.model_copy(update={"createdAt": finer})}
+    old_layout["liveness_sessions"] = dict(tenant.liveness_sessions.items())
+    tenant.__dict__ = old_layout
+
+    restored: TenantState = pickle.loads(pickle.dumps(tenant))
+
+    assert restored.validations[first.id].createdAt == finer.replace(microsecond=123000)
+    assert restored.validation_order.keys({}) == [(finer.replace(microsecond=123000), first.id)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import secrets
 import sys
@@ -168,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
     if (problem := refusal(args)) is not None:
         print(f"verifik-mock serve: {problem}", file=sys.stderr)
         return 2
-    settings = settings_from(args)
+    settings = dataclasses.replace(settings_from(args), shared_state=args.workers > 1)
     app = create_app(settings)
     host = f"[{args.host}]" if ":" in args.host else args.host
     server = serving.fastest_server(args.access_log)

@@ -66,13 +66,10 @@ class ServerContext:
     def finish_request(self, client_id: str) -> None:
         """After a request: hand its webhooks over, then keep the tenant (with
         ``--state-file``) before the answer leaves, so no acknowledged write is lost. A
-        read that changed its tenant is stopped first (``TenantRegistry.persist``)."""
-        if self.tenants.reading:  # nothing to write: the check comes before any webhook
-            self.tenants.persist(client_id)
-            self.send_webhooks(client_id)
-        else:
-            self.send_webhooks(client_id)
-            self.tenants.persist(client_id)
+        read beside other workers' reads that changed its tenant is stopped first."""
+        self.tenants.stop_changed_read(client_id)
+        self.send_webhooks(client_id)
+        self.tenants.persist(client_id)
 
     def send_webhooks(self, client_id: str) -> None:
         """Hand the client's recorded webhook events, if any, to the dispatcher."""

@@ -28,18 +28,21 @@ from mockserver.models import LivenessSession
 from mockserver.models.base import RequestBody
 from mockserver.models.queries import QueryModel
 from mockserver.settings import Settings
-from mockserver.store import TenantState
+from mockserver.store import TenantRegistry, TenantState
 
 Query = TypeVar("Query", bound=QueryModel)
 Body = TypeVar("Body", bound=RequestBody | None)
 
 
-async def tenant_fault(tenant: TenantState) -> Response | None:
-    """Apply the tenant's control-API fault rule, if one is in force, counting this use."""
+async def tenant_fault(tenants: TenantRegistry, client_id: str) -> Response | None:
+    """Apply the tenant's control-API fault rule, if one is in force, counting this use (a
+    read that spends one, beside other workers' reads, stops before it waits)."""
+    tenant = tenants.get(client_id)
     rule = tenant.fault_rule
     if rule is None:
         return None
     tenant.fault_rule = rule.used_once()
+    tenants.stop_changed_read(client_id)
     return await apply_fault(rule.fault, rule.latency_ms / 1000)
 
 
@@ -112,7 +115,7 @@ class Operation(Generic[Query, Body]):
             note_request(request.scope, client_id, self.operation_id)
             try:
                 if self.auth != "control":  # a fault spent is a change to keep, too
-                    faulted = await tenant_fault(context.tenants.get(client_id))
+                    faulted = await tenant_fault(context.tenants, client_id)
                     if faulted is not None:
                         return faulted
                 return await self._answer(request, context, client_id, session)

@@ -33,7 +33,7 @@ def _read(query_string: bytes, model: type[QueryModel]) -> QueryModel:
         if info is None:
             raise InvalidParametersError(f"Invalid query parameter '{key}': not a parameter here")
         given = params.getlist(key)
-        if get_origin(info.annotation) is list:
+        if get_origin(info.annotation) in (list, tuple):
             values[key] = given
         elif len(given) > 1:  # as Express reads it, an array where one value belongs
             raise InvalidParametersError(f"Invalid query parameter '{key}': given more than once")

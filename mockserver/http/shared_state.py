@@ -1,12 +1,13 @@
-"""``--state-file``: the processes serving from one file (``serve --workers N``) serve one
-state; a single process takes the same turns, uncontended.
+"""``--state-file``: requests served as reads save nothing unless they changed their tenant;
+with ``serve --workers N``, the processes serving from one file take turns on its lock.
 
-Each request holds a lock on ``<state file>.lock`` while it takes in what the other workers
-saved and runs. A write (any method but GET and HEAD) holds it alone and saves before it
-answers. A read shares it with other workers' reads and saves nothing; should it change its
-tenant after all (a control-API fault it spends, records it finds lapsed), it is stopped
-before anything is sent and run again as a write. A worker's own requests queue on an
-asyncio lock first, so waiting never blocks its event loop on itself.
+Each request of a worker holds a lock on ``<state file>.lock`` while it takes in what the
+other workers saved and runs. A write (any method but GET and HEAD) holds it alone and saves
+before it answers. A read shares it with other workers' reads and may not write; should it
+change its tenant after all (a control-API fault it spends, records it finds lapsed), it is
+stopped before anything is sent and run again as a write. A worker's own requests queue on
+an asyncio lock first, so waiting never blocks its event loop on itself. A single process
+takes no lock: its requests interleave as they always do.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver.store import ReadChangedStateError, TenantRegistry
+from mockserver.store import READING, ReadChangedStateError, TenantRegistry
 
 READS = frozenset({"GET", "HEAD"})
 
@@ -28,36 +29,55 @@ def lock_path_for(state_file: Path) -> Path:
     return state_file.with_name(state_file.name + ".lock")
 
 
-class SharedStateLock:
-    """ASGI middleware: reads side by side, each write alone, across the processes sharing
-    a state file."""
+class ReadsAndWrites:
+    """ASGI middleware: marks reads (``READING``) for a process serving from a state file
+    alone; it is the base of ``SharedStateLock``, which adds the workers' turns."""
 
-    def __init__(self, app: ASGIApp, tenants: TenantRegistry, state_file: Path) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.tenants = tenants
-        self._lock_file = lock_path_for(state_file).open("ab")
-        weakref.finalize(self, self._lock_file.close)  # held while the app lives
-        self._turn = asyncio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.run(scope, receive, send, reading=scope["method"] in READS)
+
+    async def run(self, scope: Scope, receive: Receive, send: Send, reading: bool) -> None:
+        """Serve the request, marked as a read or not."""
+        mark = READING.set(reading)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            READING.reset(mark)
+
+
+class SharedStateLock(ReadsAndWrites):
+    """ASGI middleware: reads side by side, each write alone, across the worker processes
+    sharing a state file."""
+
+    def __init__(self, app: ASGIApp, tenants: TenantRegistry, state_file: Path) -> None:
+        super().__init__(app)
+        self.tenants = tenants
+        self._lock_file = lock_path_for(state_file).open("ab")
+        weakref.finalize(self, self._lock_file.close)  # held while the app lives
+        self._turn = asyncio.Lock()
+
+    async def run(self, scope: Scope, receive: Receive, send: Send, reading: bool) -> None:
+        """Serve the request in this worker's turn, under the file's lock; a read that
+        changed its tenant runs again as a write."""
         async with self._turn:
-            if scope["method"] in READS:
+            if reading:
                 try:
-                    await self._run(scope, receive, send, reading=True)
+                    await self._locked(scope, receive, send, reading=True)
                     return
                 except ReadChangedStateError:
                     pass  # nothing was sent: run it again, as a write
-            await self._run(scope, receive, send, reading=False)
+            await self._locked(scope, receive, send, reading=False)
 
-    async def _run(self, scope: Scope, receive: Receive, send: Send, reading: bool) -> None:
+    async def _locked(self, scope: Scope, receive: Receive, send: Send, reading: bool) -> None:
         fcntl.flock(self._lock_file, fcntl.LOCK_SH if reading else fcntl.LOCK_EX)
-        self.tenants.reading = reading
         try:
             self.tenants.refresh()
-            await self.app(scope, receive, send)
+            await super().run(scope, receive, send, reading)
         finally:
-            self.tenants.reading = False
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)

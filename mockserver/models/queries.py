@@ -60,8 +60,8 @@ class BiometricValidationFilters(QueryModel):
     where_type: BiometricValidationType | None = Field(default=None, description="Type.")
     where_livenessSession: RecordId | None = Field(default=None, description="Session id.")
     where_identifier: str | None = Field(default=None, description="Exactly this identifier.")
-    populates: list[BiometricValidationPopulate] = Field(
-        default_factory=list,
+    populates: tuple[BiometricValidationPopulate, ...] = Field(
+        default_factory=tuple,
         alias="populates[]",
         description="Relations to replace by their objects.",
     )
@@ -85,8 +85,8 @@ class ListDocumentLivenessQuery(PageQuery):
     """``GET /v2/document-liveness``."""
 
     status: DocumentLivenessStatus | None = Field(default=None, description="Only this status.")
-    populates: list[DocumentLivenessPopulate] = Field(
-        default_factory=list,
+    populates: tuple[DocumentLivenessPopulate, ...] = Field(
+        default_factory=tuple,
         alias="populates[]",
         description="Relations to replace by their objects.",
     )
@@ -95,8 +95,8 @@ class ListDocumentLivenessQuery(PageQuery):
 class RetrieveDocumentLivenessQuery(QueryModel):
     """``GET /v2/document-liveness/{id}``."""
 
-    populates: list[DocumentLivenessPopulate] = Field(
-        default_factory=list,
+    populates: tuple[DocumentLivenessPopulate, ...] = Field(
+        default_factory=tuple,
         alias="populates[]",
         description="Relations to replace by their objects.",
     )
