@@ -62,8 +62,8 @@ class StateFile:
 
     def save(self, client_id: str, tenant: TenantState) -> None:
         """Store the tenant whole, durably, before its change is acknowledged. A tenant as
-        this process last wrote it is not written again (a read changed nothing, and skipping
-        the write and its fsync makes reads some ten times faster)."""
+        this process last wrote it is not written again (a write that changed nothing, such
+        as a refused one, skips the write and its fsync)."""
         blob = pickle.dumps(tenant, protocol=pickle.HIGHEST_PROTOCOL)
         digest = hashlib.blake2b(blob, digest_size=16).digest()
         with self._lock:

@@ -30,6 +30,7 @@ from mockserver.models import (
 )
 from mockserver.models.control import SentEmail
 from mockserver.persistence import StateFile
+from mockserver.timestamps import to_millisecond
 
 Stored = TypeVar("Stored", BiometricValidation, LivenessSession)
 
@@ -100,6 +101,8 @@ class TenantState:
             self.validations = CompactRecords(BiometricValidation)
             self.validation_order = CreationOrder(VALIDATION_INDEX)
             self.clock = MockClock(self.clock.now())  # instants to the millisecond now
+            self.expiries = [(to_millisecond(due), record) for due, record in self.expiries]
+            heapq.heapify(self.expiries)
             for validation in validations.values():
                 self.put_validation(_to_millisecond(validation))
             self.liveness_sessions = CompactRecords(LivenessSession)

@@ -1,7 +1,8 @@
-"""With ``--state-file``, reads run side by side (across ``serve --workers``) and save
-nothing; a read that changes its tenant after all runs again as a write. That holds only if
-every change a read can make shows in the tenant's read fingerprint: these tests hold every
-GET operation to it (tests/test_workers.py runs reads on two workers)."""
+"""With ``--state-file``, a read saves nothing unless it changed its tenant; across
+``serve --workers`` reads run side by side, and one that changed its tenant runs again as a
+write. Both hold only if every change a read can make shows in the tenant's read
+fingerprint: these tests hold every GET operation to it, and see a reset reach a worker
+that only read (tests/test_workers.py runs reads on two worker processes)."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from mockserver import Settings, create_app
+from mockserver.clock import MockClock
 from mockserver.creation_order import CreationOrder
 from mockserver.domain.world import WorldBuilder
 from mockserver.server import serve_in_thread
@@ -141,11 +142,17 @@ def test_an_earlier_layout_is_laid_out_anew_with_instants_to_the_millisecond() -
     finer = first.createdAt.replace(microsecond=123456)
     old_layout = dict(tenant.__dict__)
     del old_layout["layout"]
+    old_layout["clock"] = MockClock.__new__(MockClock)
+    old_layout["clock"].__dict__ = {"_now": finer}  # as an earlier version could keep it
+    old_layout["expiries"] = [(finer, first.id)]
     old_layout["validations"] = {first.id: first.model_copy(update={"createdAt": finer})}
     old_layout["liveness_sessions"] = dict(tenant.liveness_sessions.items())
     tenant.__dict__ = old_layout
 
     restored: TenantState = pickle.loads(pickle.dumps(tenant))
 
-    assert restored.validations[first.id].createdAt == finer.replace(microsecond=123000)
-    assert restored.validation_order.keys({}) == [(finer.replace(microsecond=123000), first.id)]
+    to_the_millisecond = finer.replace(microsecond=123000)
+    assert restored.validations[first.id].createdAt == to_the_millisecond
+    assert restored.validation_order.keys({}) == [(to_the_millisecond, first.id)]
+    assert restored.clock.now() == to_the_millisecond
+    assert restored.expiries == [(to_the_millisecond, first.id)]

@@ -17,8 +17,8 @@ from mockserver.models.base import RecordModel
 from mockserver.models.envelopes import RecordPage, SingleRecord
 
 CACHED_RECORDS = 1024
-"""How many records' JSON are kept (the least recently served go first): enough for the
-pages in use (as many as a tenant keeps parsed), bounded since each entry holds its record."""
+"""How many records' JSON are kept, for every app in the process (the least recently
+served go first): enough for the pages in use, bounded since each entry holds its record."""
 
 _HEAD = '{"success":true'
 """How every envelope with records begins: ``success`` is declared first, ``data`` second."""
