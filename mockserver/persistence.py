@@ -12,6 +12,7 @@ seeded again never repeats one), which lets worker processes sharing the file
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import pickle
 import secrets
@@ -19,7 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from mockserver.store import TenantState
@@ -30,6 +31,19 @@ CREATE TABLE IF NOT EXISTS tenants (
 );
 CREATE TABLE IF NOT EXISTS seeds (client_id TEXT PRIMARY KEY, seed INTEGER NOT NULL);
 """
+
+
+def claim(path: Path) -> BinaryIO | None:
+    """Hold ``<path>.owner`` for as long as the returned file stays open, so one ``serve``
+    (and the workers it starts) serves a state file: two would overwrite each other's
+    tenants. None if another process holds it."""
+    owner = path.with_name(path.name + ".owner").open("ab")
+    try:
+        fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        owner.close()
+        return None
+    return owner
 
 
 class StateFile:

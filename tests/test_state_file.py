@@ -156,3 +156,24 @@ def test_an_earlier_layout_is_laid_out_anew_with_instants_to_the_millisecond() -
     assert restored.validation_order.keys({}) == [(to_the_millisecond, first.id)]
     assert restored.clock.now() == to_the_millisecond
     assert restored.expiries == [(to_the_millisecond, first.id)]
+
+
+def test_a_second_server_on_the_same_state_file_is_refused_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    state_file = str(tmp_path / "state.sqlite")
+    verifik_mock = str(Path(sys.executable).with_name("verifik-mock"))
+    port = free_port()
+    first = [verifik_mock, "serve", "--port", str(port), "--state-file", state_file]
+    with subprocess.Popen(first, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as server:
+        try:
+            wait_for_port(port)
+            second = subprocess.run(
+                [verifik_mock, "serve", "--port", str(free_port()), "--state-file", state_file],
+                capture_output=True, text=True, timeout=30,
+            )  # fmt: skip
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    assert second.returncode == 2
+    assert "is already served by another verifik-mock" in second.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import hashlib
 import secrets
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import uvicorn
 
-from mockserver import tokens
+from mockserver import persistence, tokens
 from mockserver.app import create_app
 from mockserver.commands import serving
 from mockserver.http.context import ServerContext
@@ -169,6 +170,15 @@ def run(args: argparse.Namespace) -> int:
     if (problem := refusal(args)) is not None:
         print(f"verifik-mock serve: {problem}", file=sys.stderr)
         return 2
+    owner = persistence.claim(args.state_file) if args.state_file else None
+    if args.state_file and owner is None:
+        print(
+            f"verifik-mock serve: {args.state_file} is already served by another verifik-mock; "
+            "two would overwrite each other's data. Stop it, or serve another --state-file "
+            "(several processes: --workers N).",
+            file=sys.stderr,
+        )
+        return 2
     settings = dataclasses.replace(settings_from(args), shared_state=args.workers > 1)
     app = create_app(settings)
     host = f"[{args.host}]" if ":" in args.host else args.host
@@ -180,15 +190,16 @@ def run(args: argparse.Namespace) -> int:
     serving.tune_collector()
     if args.workers > 1:
         serving.hand_to_workers(settings)
-    uvicorn.run(
-        f"{serving.__name__}:worker_app" if args.workers > 1 else app,
-        factory=args.workers > 1,
-        workers=args.workers,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        http=server.http,
-        loop=server.loop,
-        access_log=server.access_log,
-    )
+    with owner or contextlib.nullcontext():  # the state file is ours until the server stops
+        uvicorn.run(
+            f"{serving.__name__}:worker_app" if args.workers > 1 else app,
+            factory=args.workers > 1,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            http=server.http,
+            loop=server.loop,
+            access_log=server.access_log,
+        )
     return 0
