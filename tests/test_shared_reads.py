@@ -7,7 +7,9 @@ that only read (tests/test_workers.py runs reads on two worker processes)."""
 from __future__ import annotations
 
 import pickle
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -80,3 +82,29 @@ def test_a_reset_on_one_worker_reaches_a_tenant_another_only_read(tmp_path: Path
 
         assert http.get(projects).json()["data"] != seeded
         assert http.get(projects).json() == http.get(f"{second.base_url}/v2/projects").json()
+
+
+def test_a_fault_waiting_on_one_worker_holds_up_no_other(tmp_path: Path) -> None:
+    shared = Settings(state_file=tmp_path / "state.sqlite", shared_state=True)
+    with (
+        serve_in_thread(create_app(shared)) as first,
+        serve_in_thread(create_app(shared)) as second,
+        httpx.Client(headers=AUTH, timeout=30) as http,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        fault = {"fault": "503", "latencyMs": 3000, "times": 1}
+        http.post(f"{first.base_url}/__mock__/faults", json=fault).raise_for_status()
+        slow = pool.submit(httpx.get, f"{first.base_url}/v2/projects", headers=AUTH, timeout=30)
+        spent = False
+        for _ in range(200):  # bounded: the first worker spends the fault at once
+            spent = not http.get(f"{second.base_url}/__mock__/faults").json()["active"]
+            if spent:
+                break
+            time.sleep(0.01)
+
+        projects = http.get(f"{second.base_url}/v2/projects")
+
+        assert spent
+        assert projects.status_code == 200
+        assert not slow.done()  # still waiting out its 3 s, the lock long given back
+        assert slow.result().status_code == 503

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from mockserver.domain.sessions import SessionAccess, open_session
 from mockserver.domain.tenancy import client_id_for_token
 from mockserver.errors import AdminTokenError, AuthenticationError
+from mockserver.http.shared_state import end_turn
 from mockserver.journal import RequestJournal
 from mockserver.settings import Settings
 from mockserver.store import TenantRegistry
@@ -66,10 +67,12 @@ class ServerContext:
     def finish_request(self, client_id: str) -> None:
         """After a request: hand its webhooks over, then keep the tenant (with
         ``--state-file``) before the answer leaves, so no acknowledged write is lost. A
-        read beside other workers' reads that changed its tenant is stopped first."""
+        read beside other workers' reads that changed its tenant is stopped first. Then the
+        request's turn on a shared state file ends."""
         self.tenants.stop_changed_read(client_id)
         self.send_webhooks(client_id)
         self.tenants.persist(client_id)
+        end_turn()
 
     def send_webhooks(self, client_id: str) -> None:
         """Hand the client's recorded webhook events, if any, to the dispatcher."""

@@ -4,6 +4,7 @@ dropped connection, on any ``/v2`` request, before it is processed (so no state 
 from __future__ import annotations
 
 import asyncio
+from typing import overload
 
 from starlette.datastructures import Headers
 from starlette.responses import Response
@@ -70,6 +71,12 @@ class DroppedConnection(Response):
         raise ConnectionDropped("X-Mock-Fault: reset")
 
 
+@overload
+async def apply_fault(fault: str, delay: float) -> Response: ...
+@overload
+async def apply_fault(fault: None, delay: float) -> None: ...
+@overload
+async def apply_fault(fault: str | None, delay: float) -> Response | None: ...
 async def apply_fault(fault: str | None, delay: float) -> Response | None:
     """Wait ``delay`` seconds (a timeout waits 30 s unless told), then the fault's answer,
     or None to let the request through."""

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockserver.domain.scenarios import ScoreOverrides
+from mockserver.domain.scenarios import FaultRule, ScoreOverrides
 from mockserver.http.body import read_body
 from mockserver.http.context import ADMIN_HEADER, ServerContext
 from mockserver.http.faults import apply_fault
@@ -28,22 +28,18 @@ from mockserver.models import LivenessSession
 from mockserver.models.base import RequestBody
 from mockserver.models.queries import QueryModel
 from mockserver.settings import Settings
-from mockserver.store import TenantRegistry, TenantState
+from mockserver.store import TenantState
 
 Query = TypeVar("Query", bound=QueryModel)
 Body = TypeVar("Body", bound=RequestBody | None)
 
 
-async def tenant_fault(tenants: TenantRegistry, client_id: str) -> Response | None:
-    """Apply the tenant's control-API fault rule, if one is in force, counting this use (a
-    read that spends one, beside other workers' reads, stops before it waits)."""
-    tenant = tenants.get(client_id)
+def spend_fault(tenant: TenantState) -> FaultRule | None:
+    """The tenant's control-API fault rule in force, if any, with this use counted."""
     rule = tenant.fault_rule
-    if rule is None:
-        return None
-    tenant.fault_rule = rule.used_once()
-    tenants.stop_changed_read(client_id)
-    return await apply_fault(rule.fault, rule.latency_ms / 1000)
+    if rule is not None:
+        tenant.fault_rule = rule.used_once()
+    return rule
 
 
 @dataclass(frozen=True)
@@ -113,11 +109,14 @@ class Operation(Generic[Query, Body]):
             if self.auth == "control":
                 context.check_admin(request.headers.get(ADMIN_HEADER))
             note_request(request.scope, client_id, self.operation_id)
+            fault = None if self.auth == "control" else spend_fault(context.tenants.get(client_id))
+            if fault is not None and fault.fault is not None:
+                # An answer of its own: the use is kept, then waited for, holding no lock.
+                context.finish_request(client_id)
+                return await apply_fault(fault.fault, fault.latency_ms / 1000)
             try:
-                if self.auth != "control":  # a fault spent is a change to keep, too
-                    faulted = await tenant_fault(context.tenants, client_id)
-                    if faulted is not None:
-                        return faulted
+                if fault is not None:  # a slow answer: the wait is part of the request
+                    await apply_fault(None, fault.latency_ms / 1000)
                 return await self._answer(request, context, client_id, session)
             finally:
                 context.finish_request(client_id)

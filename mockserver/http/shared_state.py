@@ -5,9 +5,10 @@ Each request of a worker holds a lock on ``<state file>.lock`` while it takes in
 other workers saved and runs. A write (any method but GET and HEAD) holds it alone and saves
 before it answers. A read shares it with other workers' reads and may not write; should it
 change its tenant after all (a control-API fault it spends, records it finds lapsed), it is
-stopped before anything is sent and run again as a write. A worker's own requests queue on
-an asyncio lock first, so waiting never blocks its event loop on itself. A single process
-takes no lock: its requests interleave as they always do.
+stopped before anything is sent and run again as a write. A turn ends once the request's
+tenant is kept: sending the answer, or a control-API fault's wait, holds no one up. A
+worker's own requests queue on an asyncio lock first, so waiting never blocks its event
+loop on itself. A single process takes no lock: its requests interleave as they always do.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import weakref
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -51,6 +54,17 @@ class ReadsAndWrites:
             READING.reset(mark)
 
 
+_END_TURN: ContextVar[Callable[[], None] | None] = ContextVar("end_turn", default=None)
+
+
+def end_turn() -> None:
+    """Let the other workers go on: the request's tenant is saved, and what is left of it
+    (sending the answer, a fault's wait) needs no lock. Nothing outside a worker's turn."""
+    end = _END_TURN.get()
+    if end is not None:
+        end()
+
+
 class SharedStateLock(ReadsAndWrites):
     """ASGI middleware: reads side by side, each write alone, across the worker processes
     sharing a state file."""
@@ -63,21 +77,33 @@ class SharedStateLock(ReadsAndWrites):
         self._turn = asyncio.Lock()
 
     async def run(self, scope: Scope, receive: Receive, send: Send, reading: bool) -> None:
-        """Serve the request in this worker's turn, under the file's lock; a read that
+        """Serve the request in a turn of this worker, under the file's lock; a read that
         changed its tenant runs again as a write."""
-        async with self._turn:
-            if reading:
-                try:
-                    await self._locked(scope, receive, send, reading=True)
-                    return
-                except ReadChangedStateError:
-                    pass  # nothing was sent: run it again, as a write
-            await self._locked(scope, receive, send, reading=False)
+        if reading:
+            try:
+                await self._in_turn(scope, receive, send, reading=True)
+                return
+            except ReadChangedStateError:
+                pass  # nothing was sent: run it again, as a write
+        await self._in_turn(scope, receive, send, reading=False)
 
-    async def _locked(self, scope: Scope, receive: Receive, send: Send, reading: bool) -> None:
+    async def _in_turn(self, scope: Scope, receive: Receive, send: Send, reading: bool) -> None:
+        """The turn lasts until the request's tenant is kept (``end_turn``) or it ends."""
+        await self._turn.acquire()
         fcntl.flock(self._lock_file, fcntl.LOCK_SH if reading else fcntl.LOCK_EX)
+        ended = False
+
+        def end() -> None:
+            nonlocal ended
+            if not ended:
+                ended = True
+                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+                self._turn.release()
+
+        mark = _END_TURN.set(end)
         try:
             self.tenants.refresh()
             await super().run(scope, receive, send, reading)
         finally:
-            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            _END_TURN.reset(mark)
+            end()
