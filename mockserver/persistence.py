@@ -33,11 +33,16 @@ CREATE TABLE IF NOT EXISTS seeds (client_id TEXT PRIMARY KEY, seed INTEGER NOT N
 """
 
 
+def beside(state_file: Path, suffix: str) -> Path:
+    """A file of the mock's own next to a state file (``<state file><suffix>``)."""
+    return state_file.with_name(state_file.name + suffix)
+
+
 def claim(path: Path) -> BinaryIO | None:
     """Hold ``<path>.owner`` for as long as the returned file stays open, so one ``serve``
     (and the workers it starts) serves a state file: two would overwrite each other's
     tenants. None if another process holds it."""
-    owner = path.with_name(path.name + ".owner").open("ab")
+    owner = beside(path, ".owner").open("ab")
     try:
         fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -205,7 +205,7 @@ class TenantRegistry:
         tenant = self._tenants.get(client_id)
         if self._state_file is None or tenant is None:
             return
-        if READING.get() and tenant.read_fingerprint() == self._as_kept.get(client_id):
+        if READING.get() and not self._changed_since_kept(client_id, tenant):
             return
         self._state_file.save(client_id, tenant)
         self._as_kept[client_id] = tenant.read_fingerprint()
@@ -217,9 +217,13 @@ class TenantRegistry:
         tenant = self._tenants.get(client_id)
         if not (self._shared and READING.get() and tenant is not None):
             return
-        if tenant.read_fingerprint() != self._as_kept.get(client_id):
+        if self._changed_since_kept(client_id, tenant):
             del self._tenants[client_id]
             raise ReadChangedStateError(client_id)
+
+    def _changed_since_kept(self, client_id: str, tenant: TenantState) -> bool:
+        """Whether a read changed ``tenant`` since it was seeded, loaded or saved here."""
+        return tenant.read_fingerprint() != self._as_kept.get(client_id)
 
     def refresh(self) -> None:
         """Take in what other processes sharing the state file changed since this one last

@@ -89,7 +89,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--access-log",
         action="store_true",
         help="log every request, as uvicorn's access log (default off: it costs throughput; "
-        "the journal at /__mock__/requests keeps requests either way)",
+        "the journal at /__mock__/journal keeps requests either way)",
     )
 
 

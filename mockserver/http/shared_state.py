@@ -22,14 +22,10 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mockserver.persistence import beside
 from mockserver.store import READING, ReadChangedStateError, TenantRegistry
 
 READS = frozenset({"GET", "HEAD"})
-
-
-def lock_path_for(state_file: Path) -> Path:
-    """The lock file beside a state file."""
-    return state_file.with_name(state_file.name + ".lock")
 
 
 class ReadsAndWrites:
@@ -72,7 +68,7 @@ class SharedStateLock(ReadsAndWrites):
     def __init__(self, app: ASGIApp, tenants: TenantRegistry, state_file: Path) -> None:
         super().__init__(app)
         self.tenants = tenants
-        self._lock_file = lock_path_for(state_file).open("ab")
+        self._lock_file = beside(state_file, ".lock").open("ab")
         weakref.finalize(self, self._lock_file.close)  # held while the app lives
         self._turn = asyncio.Lock()
 
