@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import partial
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import Receive, Scope, Send
 
 from mockserver.domain.world import build_tenant
 from mockserver.errors import MockError
@@ -15,7 +17,9 @@ from mockserver.http.context import ServerContext
 from mockserver.http.dashboard import DASHBOARD_ROUTES
 from mockserver.http.dashboard_actions import DASHBOARD_ACTION_ROUTES
 from mockserver.http.docs import DOC_ROUTES
-from mockserver.http.faults import FaultInjection
+from mockserver.http.faults import SERVER_SEND, FaultInjection
+from mockserver.http.guard import HeaderGuard
+from mockserver.http.health import HEALTH_ROUTES
 from mockserver.http.hosted import HOSTED_ROUTES
 from mockserver.http.journaling import Journaling
 from mockserver.http.responses import (
@@ -35,11 +39,22 @@ LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 """Front ends served from this machine may call the mock from a browser by default."""
 
 
+class VerifikMockApp(Starlette):
+    """The Starlette app, keeping the server's own ``send`` where ``X-Mock-Fault: reset``
+    finds the connection to drop."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one connection's request (or the lifespan)."""
+        scope[SERVER_SEND] = send
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """A mock Verifik: every operation of the contract, with its own tenants and clock.
 
     Around the routes: CORS for local front ends (and ``cors_origins``), the journal of
-    every request, and fault injection, which answers
+    every request, the refusal of headers no operation should read, and fault injection,
+    which answers
     ``X-Mock-Latency-Ms`` and ``X-Mock-Fault`` before a ``/v2`` request is processed. With
     a ``state_file``, innermost (a read run again as a write is journaled once): reads
     marked as such, and with ``shared_state`` the turns that let workers share the file
@@ -47,18 +62,25 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """
     settings = settings or Settings()
     journal = RequestJournal(settings.journal_size)
+    webhooks = WebhookDispatcher(settings, journal)
     state_file = StateFile(settings.state_file) if settings.state_file else None
     tenants = TenantRegistry(
-        partial(build_tenant, settings), settings.seed, state_file, settings.shared_state
+        partial(build_tenant, settings),
+        settings.seed,
+        state_file,
+        settings.shared_state,
+        max_tenants=settings.max_tenants,
+        on_evict=partial(_evicted, journal, webhooks, kept=state_file is not None),
     )
     turns: list[Middleware] = []
     if settings.state_file and settings.shared_state:
         turns = [Middleware(SharedStateLock, tenants=tenants, state_file=settings.state_file)]
     elif settings.state_file:
         turns = [Middleware(ReadsAndWrites)]
-    app = Starlette(
+    app = VerifikMockApp(
         routes=[operation.route() for operation in ALL_OPERATIONS]
         + DOC_ROUTES
+        + HEALTH_ROUTES
         + HOSTED_ROUTES
         + DASHBOARD_ROUTES
         + DASHBOARD_ACTION_ROUTES,
@@ -72,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 expose_headers=["Retry-After"],
             ),
             Middleware(Journaling, journal=journal),
+            Middleware(HeaderGuard),
             Middleware(FaultInjection, max_latency_ms=settings.max_latency_ms),
             *turns,
         ],
@@ -87,6 +110,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         settings=settings,
         tenants=tenants,
         journal=journal,
-        webhooks=WebhookDispatcher(settings, journal),
+        webhooks=webhooks,
     )
     return app
+
+
+def _evicted(
+    journal: RequestJournal, webhooks: WebhookDispatcher, client_id: str, kept: bool
+) -> None:
+    """Say in the journal that a tenant left memory; in memory only, it is gone whole."""
+    if kept:
+        note = "evicted from memory past --max-tenants; read back from the state file on use"
+    else:
+        note = "evicted past --max-tenants; seeded afresh on its next request"
+        webhooks.forget(client_id)
+    journal.record(kind="eviction", at=datetime.now(UTC), client=client_id, note=note)

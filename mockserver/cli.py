@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from mockserver.commands import contract, drift, serve, token
+from mockserver.version import VERSION
 
 
 def parser() -> argparse.ArgumentParser:
@@ -14,6 +15,7 @@ def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="verifik-mock", description="A local, stateful mock of Verifik's biometric API."
     )
+    main_parser.add_argument("--version", action="version", version=f"verifik-mock {VERSION}")
     commands = main_parser.add_subparsers(dest="command", required=True)
     for command in (serve, contract, drift, token):
         command.register(commands)

@@ -9,6 +9,10 @@ from mockserver.timestamps import to_millisecond
 DEFAULT_START = datetime(2024, 1, 15, 10, 30, tzinfo=UTC)
 """The instant every tenant's clock starts at: the ``createdAt`` of the pages' examples."""
 
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+"""How far the control API may move a clock: far enough for any test, and far from the year
+9999 that datetime stops at, so a session's deadline or a write's tick never overflows."""
+
 WRITE_TICK = timedelta(seconds=1)
 """How far a tenant's clock moves for each record it writes, so records are ordered in time."""
 

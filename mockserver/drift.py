@@ -3,6 +3,8 @@
 Typically the mock and the real API. For every read-only Verifik operation it compares the
 status and the shape of the answers: fields one side lacks, fields of another JSON type, and
 values of enum fields seen on one side only. Retrieves use an id each side lists itself.
+An operation that a side refuses (401, 403) or never answers is an error, not a match: two
+refusals compare equal and would hide every difference behind them.
 """
 
 from __future__ import annotations
@@ -83,10 +85,14 @@ class OperationDrift:
     retyped: list[dict[str, str]] = field(default_factory=list)
     enum_only_left: dict[str, list[str]] = field(default_factory=dict)
     enum_only_right: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    """Why the answers could not be compared (a side refused the token, or never answered)."""
 
     @property
     def differs(self) -> bool:
-        """Whether anything differs."""
+        """Whether anything differs (an operation that could not be compared does not)."""
+        if self.errors:
+            return False
         return self.left_status != self.right_status or any(
             (
                 self.missing_on_right,
@@ -98,16 +104,32 @@ class OperationDrift:
         )
 
 
-def compare(
-    operation: str, left: httpx.Response | None, right: httpx.Response | None
-) -> OperationDrift:
+Answer = httpx.Response | str | None
+"""A side's answer, or why there is none: the error text, or None when nothing was asked
+(no id to retrieve)."""
+
+REFUSED = {401: "refused the token (401)", 403: "refused the token (403)"}
+
+
+def compare(operation: str, left: Answer, right: Answer) -> OperationDrift:
     """The differences between two answers to the same request."""
     drift = OperationDrift(
         operation,
-        left.status_code if left is not None else None,
-        right.status_code if right is not None else None,
+        left.status_code if isinstance(left, httpx.Response) else None,
+        right.status_code if isinstance(right, httpx.Response) else None,
     )
-    if left is None or right is None or not _is_json(left) or not _is_json(right):
+    for side, answer in (("left", left), ("right", right)):
+        if isinstance(answer, str):
+            drift.errors.append(f"{side}: {answer}")
+        elif answer is not None and answer.status_code in REFUSED:
+            drift.errors.append(f"{side} {REFUSED[answer.status_code]}: check --{side}-token")
+    if (
+        drift.errors
+        or not isinstance(left, httpx.Response)
+        or not isinstance(right, httpx.Response)
+    ):
+        return drift
+    if not _is_json(left) or not _is_json(right):
         return drift
     left_body, right_body = left.json(), right.json()
     left_shape, right_shape = shape(left_body), shape(right_body)
@@ -133,8 +155,8 @@ def _is_json(response: httpx.Response) -> bool:
     return str(response.headers.get("content-type", "")).startswith("application/json")
 
 
-def _first_id(response: httpx.Response | None) -> str | None:
-    if response is None or not _is_json(response):
+def _first_id(response: Answer) -> str | None:
+    if not isinstance(response, httpx.Response) or not _is_json(response):
         return None
     data = response.json().get("data")
     return str(data[0]["_id"]) if isinstance(data, list) and data else None
@@ -153,17 +175,22 @@ def detect_drift(left: httpx.Client, right: httpx.Client) -> list[OperationDrift
     return drifts
 
 
-def _get(client: httpx.Client, path: str) -> httpx.Response | None:
+def _get(client: httpx.Client, path: str) -> httpx.Response | str:
     try:
         return client.get(path)
-    except httpx.HTTPError:
-        return None
+    except httpx.ConnectError as error:
+        return f"no connection to {client.base_url} ({error})"
+    except httpx.HTTPError as error:
+        return f"no answer from {client.base_url} ({type(error).__name__}: {error})"
 
 
 def drift_text(drifts: list[OperationDrift], left_name: str, right_name: str) -> str:
     """The differences, one block per operation that differs."""
     lines = [f"drift: left={left_name} right={right_name}"]
     for drift in drifts:
+        if drift.errors:
+            lines += [f"  {drift.operation}: ERROR {error}" for error in drift.errors]
+            continue
         if not drift.differs:
             lines.append(f"  {drift.operation}: same")
             continue
@@ -174,5 +201,7 @@ def drift_text(drifts: list[OperationDrift], left_name: str, right_name: str) ->
         lines += [f"    only left:  {p} = {', '.join(v)}" for p, v in drift.enum_only_left.items()]
         lines += [f"    only right: {p} = {', '.join(v)}" for p, v in drift.enum_only_right.items()]
     differing = sum(drift.differs for drift in drifts)
-    lines.append(f"{differing} of {len(drifts)} operations differ")
+    failed = sum(bool(drift.errors) for drift in drifts)
+    summary = f"{differing} of {len(drifts)} operations differ"
+    lines.append(f"{summary}, {failed} could not be compared" if failed else summary)
     return "\n".join(lines)

@@ -7,6 +7,7 @@ no other module decides statuses::
     MockError
     ├── AuthenticationError          401 UNAUTHORIZED
     ├── InvalidParametersError       400 INVALID_PARAMETERS
+    ├── HeaderTooLargeError          431 HEADER_TOO_LARGE
     ├── MalformedBodyError           400 INVALID_BODY
     ├── BodyTooLargeError            413 PAYLOAD_TOO_LARGE
     ├── UnsupportedMediaTypeError    415 UNSUPPORTED_MEDIA_TYPE
@@ -25,6 +26,7 @@ no other module decides statuses::
     ├── MethodNotAllowedError        405 METHOD_NOT_ALLOWED
     ├── FixtureNotFoundError         404 FIXTURE_NOT_FOUND
     ├── AdminTokenError              403 ADMIN_TOKEN_REQUIRED
+    ├── ForeignOriginError           403 ORIGIN_NOT_ALLOWED
     ├── InjectedFaultError           (what X-Mock-Fault asked for)
     │   ├── InjectedServerError            500 INTERNAL_ERROR
     │   ├── InjectedBadGatewayError        502 BAD_GATEWAY
@@ -34,7 +36,9 @@ no other module decides statuses::
     └── RecordNotFoundError
         ├── BiometricValidationNotFoundError   404 BIOMETRIC_VALIDATION_NOT_FOUND
         ├── DocumentLivenessNotFoundError      404 DOCUMENT_LIVENESS_NOT_FOUND
-        └── ProjectFlowNotFoundError           404 PROJECT_FLOW_NOT_FOUND
+        ├── ProjectFlowNotFoundError           404 PROJECT_FLOW_NOT_FOUND
+        ├── TenantNotFoundError                404 TENANT_NOT_FOUND
+        └── WebhookDeliveryNotFoundError       404 WEBHOOK_DELIVERY_NOT_FOUND
 """
 
 from __future__ import annotations
@@ -70,6 +74,13 @@ class InvalidParametersError(MockError):
     code = "INVALID_PARAMETERS"
 
 
+class HeaderTooLargeError(MockError):
+    """A request header is over the mock's limit (8 KB): send a shorter token or header."""
+
+    status = 431
+    code = "HEADER_TOO_LARGE"
+
+
 class MalformedBodyError(MockError):
     """The body is not a JSON object: send a JSON object with ``Content-Type: application/json``."""
 
@@ -78,7 +89,7 @@ class MalformedBodyError(MockError):
 
 
 class BodyTooLargeError(MockError):
-    """The body is over the server's size limit: send a smaller image or raise ``--max-body-mb``."""
+    """The body is over the server's size limit (8 MB): send a smaller image."""
 
     status = 413
     code = "PAYLOAD_TOO_LARGE"
@@ -205,6 +216,14 @@ class AdminTokenError(MockError):
     code = "ADMIN_TOKEN_REQUIRED"
 
 
+class ForeignOriginError(MockError):
+    """A form post came from a page of another origin: post from the mock's own pages (behind
+    a proxy or another host name, start the mock with ``--public-url``)."""
+
+    status = 403
+    code = "ORIGIN_NOT_ALLOWED"
+
+
 class InjectedFaultError(MockError):
     """A failure asked for with ``X-Mock-Fault``; the request was not processed."""
 
@@ -273,6 +292,20 @@ class ProjectFlowNotFoundError(RecordNotFoundError):
 
     code = "PROJECT_FLOW_NOT_FOUND"
     record_name = "Project flow"
+
+
+class TenantNotFoundError(RecordNotFoundError):
+    """No tenant with this client id yet: a tenant exists once its token made a request."""
+
+    code = "TENANT_NOT_FOUND"
+    record_name = "Tenant"
+
+
+class WebhookDeliveryNotFoundError(RecordNotFoundError):
+    """No webhook delivery with this id for this client: see ``GET /__mock__/webhooks``."""
+
+    code = "WEBHOOK_DELIVERY_NOT_FOUND"
+    record_name = "Webhook delivery"
 
 
 def concrete_errors() -> list[type[MockError]]:

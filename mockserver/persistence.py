@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import pickle
 import secrets
 import sqlite3
@@ -31,6 +32,50 @@ CREATE TABLE IF NOT EXISTS tenants (
 );
 CREATE TABLE IF NOT EXISTS seeds (client_id TEXT PRIMARY KEY, seed INTEGER NOT NULL);
 """
+
+
+OUR_TABLES = {"tenants", "seeds"}
+
+
+def problem_with(path: Path) -> str | None:
+    """Why ``path`` cannot be served as a state file, in a few words; None if it can (it
+    may not exist yet: it is made). Checked before the server binds, so a wrong path stops
+    ``serve`` with one line instead of failing requests later."""
+    folder = path.parent
+    if not folder.is_dir():
+        return f"its folder {folder} does not exist"
+    if not os.access(folder, os.W_OK):
+        return f"its folder {folder} is read-only (SQLite writes its journal beside the file)"
+    if not path.exists():
+        return None
+    if not path.is_file():
+        return "it is not a file"
+    if not os.access(path, os.R_OK | os.W_OK):
+        return "it is read-only (or unreadable) to this user"
+    return _database_problem(path)
+
+
+def _database_problem(path: Path) -> str | None:
+    """What is wrong with an existing file as a SQLite database of ours, if anything."""
+    db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=1, isolation_level=None)
+    try:
+        integrity = db.execute("PRAGMA quick_check").fetchone()[0]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        db.execute("BEGIN IMMEDIATE")  # can this process write it? (root ignores file modes)
+        db.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        if "readonly" in str(error):
+            return "it is read-only"
+        return f"it cannot be used as a SQLite database ({error})"
+    except sqlite3.DatabaseError as error:
+        return f"it is not a SQLite database a mock wrote ({error})"
+    finally:
+        db.close()
+    if integrity != "ok":
+        return f"it is damaged (SQLite's check says: {integrity})"
+    if tables and not tables >= OUR_TABLES:
+        return f"it is a SQLite database of something else (tables: {', '.join(sorted(tables))})"
+    return None
 
 
 def beside(state_file: Path, suffix: str) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -168,7 +169,9 @@ class ReadChangedStateError(Exception):
 
 
 class TenantRegistry:
-    """All tenants of one running mock, each made from a seed on its first request."""
+    """All tenants of one running mock, each made from a seed on its first request, at most
+    ``max_tenants`` of them in memory: past that the least recently used is evicted (with a
+    state file it is read back on its next request; in memory it is seeded afresh)."""
 
     def __init__(
         self,
@@ -176,10 +179,14 @@ class TenantRegistry:
         seed: int,
         state_file: StateFile | None = None,
         shared: bool = False,
+        max_tenants: int = 1000,
+        on_evict: Callable[[str], None] = lambda client_id: None,
     ) -> None:
         self._build_tenant = build_tenant
         self._seed = seed
-        self._tenants: dict[str, TenantState] = {}
+        self._max_tenants = max_tenants
+        self._on_evict = on_evict
+        self._tenants: OrderedDict[str, TenantState] = OrderedDict()
         self._state_file = state_file
         self._shared = shared
         """Other processes serve from the same state file (``serve --workers N``)."""
@@ -192,9 +199,20 @@ class TenantRegistry:
         tenant = self.peek(client_id)
         if tenant is None:
             seed = self._seeds.get(client_id, self._seed)
-            tenant = self._tenants[client_id] = self._build_tenant(client_id, seed)
-            self._as_kept[client_id] = tenant.read_fingerprint()
+            tenant = self._build_tenant(client_id, seed)
+            self._keep(client_id, tenant)
         return tenant
+
+    def _keep(self, client_id: str, tenant: TenantState) -> None:
+        """Hold ``tenant`` in memory, evicting the least recently used beyond the limit."""
+        self._tenants[client_id] = tenant
+        self._as_kept[client_id] = tenant.read_fingerprint()
+        while len(self._tenants) > self._max_tenants:
+            evicted, _ = self._tenants.popitem(last=False)
+            self._as_kept.pop(evicted, None)
+            if self._state_file is None:
+                self._seeds.pop(evicted, None)
+            self._on_evict(evicted)
 
     def persist(self, client_id: str) -> None:
         """Write the tenant to the state file, if there is one and the tenant is loaded.
@@ -240,11 +258,12 @@ class TenantRegistry:
         """The tenant of ``client_id`` if it exists (in memory or the state file), without
         seeding a new one."""
         tenant = self._tenants.get(client_id)
-        if tenant is None and self._state_file is not None:
+        if tenant is not None:
+            self._tenants.move_to_end(client_id)
+        elif self._state_file is not None:
             tenant = self._state_file.load(client_id)
             if tenant is not None:
-                self._tenants[client_id] = tenant
-                self._as_kept[client_id] = tenant.read_fingerprint()
+                self._keep(client_id, tenant)
         return tenant
 
     def reset(self, client_id: str | None = None, seed: int | None = None) -> None:

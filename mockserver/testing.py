@@ -22,6 +22,7 @@ from starlette.types import ASGIApp
 
 from mockserver.domain import page_examples
 from mockserver.http.faults import ConnectionDropped
+from mockserver.samples import sample_image
 
 Json = dict[str, Any]
 IN_PROCESS_URL = "http://verifik-mock.in-process"
@@ -118,6 +119,12 @@ class VerifikMock:
         result: Json = answer.json()
         return result
 
+    def release(self) -> None:
+        """Let the mock forget the tenant: its records, emails and webhook deliveries (the
+        fixtures do it when a test ends, so a suite of thousands keeps the mock small)."""
+        self.control("POST", "/reset")
+        self.__dict__.pop("project_flows", None)
+
     def reset(self, seed: int | None = None) -> None:
         """Start over with a freshly seeded world (from ``seed``, else the server's)."""
         params: dict[str, Any] = {} if seed is None else {"seed": seed}
@@ -169,6 +176,12 @@ class VerifikMock:
             raise VerifikMockError(f"create answered {answer.status_code}: {answer.text}")
         created: Json = answer.json()["data"]
         return created
+
+    @staticmethod
+    def sample_image(name: str = "face-pass") -> bytes:
+        """A sample face with a known outcome: ``face-pass``, ``face-borderline`` (liveness
+        0.55), ``face-spoof`` (liveness 0.30), ``face-stranger`` (search 0.40)."""
+        return sample_image(name)
 
     def validate(self, session_token: str, image: bytes | str, **headers: str) -> httpx.Response:
         """POST a capture (image bytes or base64) to validate with a session token."""

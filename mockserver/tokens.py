@@ -53,7 +53,7 @@ def read_claims(token: str) -> Claims | None:
 
 def verify(token: str, secret: str) -> Claims:
     """The claims of ``token`` once its HS256 signature checks out with ``secret``."""
-    claims = read_claims(token)
+    claims = read_claims(token) if token.isascii() else None
     if claims is None:
         raise InvalidTokenError("not a JWT")
     signing_input, _, signature = token.rpartition(".")

@@ -2,7 +2,10 @@
 
 Delivery runs as background tasks on the server's event loop, so an API answer never
 waits for a receiver. Every event is recorded as a delivery with its attempts, and every
-attempt goes into the request journal.
+attempt goes into the request journal (its URL without credentials or query values).
+Attempts share one HTTP client that ignores the environment's proxies, run at most
+``webhook_concurrency`` at a time, and each is bounded whole by ``webhook_timeout_seconds``,
+so a receiver that hangs or trickles can hold neither sockets nor a delivery for long.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import time
 from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from mockserver.domain.webhook_event import WebhookEvent
 from mockserver.journal import RequestJournal
@@ -34,6 +37,14 @@ DELIVERIES_KEPT = 500
 def sign(body: bytes, secret: str) -> str:
     """The signature header value: ``sha256=`` and the hex HMAC-SHA256 of the raw body."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def redacted_url(url: str) -> str:
+    """``url`` as the journal keeps it: no user or password, every query value hidden."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    query = urlencode([(name, "REDACTED") for name, _ in parse_qsl(parts.query, True)])
+    return parts._replace(netloc=netloc, query=query, fragment="").geturl()
 
 
 def host_allowed(url: str, allowed_hosts: tuple[str, ...]) -> bool:
@@ -59,11 +70,26 @@ class WebhookDispatcher:
         self._deliveries: dict[str, OrderedDict[str, WebhookDelivery]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._count = 0
+        self._http: httpx.AsyncClient | None = None
+        """Made for the first delivery, closed once none is under way."""
+        self._slots: asyncio.Semaphore | None = None
+        self._under_way = 0
 
     def secret_for(self, client: str) -> str:
-        """The client's signing secret, stable for a seed and client."""
-        digest = hashlib.sha256(f"{self._settings.seed}:{client}:webhooks".encode()).hexdigest()
-        return f"whsec_{digest[:32]}"
+        """The client's signing secret, stable for a seed and client; keyed by the server's
+        ``--signing-secret`` when it has one, so no one can work out another's."""
+        name = f"{self._settings.seed}:{client}:webhooks".encode()
+        key = (self._settings.signing_secret or "").encode()
+        digest = hmac.new(key, name, hashlib.sha256).hexdigest() if key else None
+        return f"whsec_{(digest or hashlib.sha256(name).hexdigest())[:32]}"
+
+    def forget(self, client: str | None = None) -> None:
+        """Drop one client's deliveries (a reset), or every client's; attempts under way
+        for them end without a trace."""
+        if client is None:
+            self._deliveries.clear()
+        else:
+            self._deliveries.pop(client, None)
 
     def deliveries(self, client: str) -> list[WebhookDelivery]:
         """The client's deliveries, newest first."""
@@ -98,8 +124,7 @@ class WebhookDispatcher:
 
     def redeliver(self, client: str, delivery_id: str) -> bool:
         """Send a recorded delivery's event again, as a new delivery; False if unknown."""
-        kept = self._deliveries.get(client)
-        delivery = kept.get(delivery_id) if kept else None
+        delivery = self._find(client, delivery_id)
         if delivery is None:
             return False
         body = delivery.body.get("object")
@@ -121,49 +146,90 @@ class WebhookDispatcher:
             kept.popitem(last=False)
 
     async def _deliver(self, delivery_id: str, client: str, body: bytes) -> None:
-        import httpx  # deferred: see the import at the top
-
         settings = self._settings
-        async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as http:
+        self._under_way += 1
+        try:
             for attempt in range(settings.webhook_attempts):
                 if attempt:
                     await asyncio.sleep(settings.webhook_backoff_seconds * 2 ** (attempt - 1))
-                if await self._attempt(http, delivery_id, client, body):
-                    self._finish(client, delivery_id, "delivered")
+                outcome = await self._attempt(delivery_id, client, body)
+                if outcome != "retry":
+                    self._finish(client, delivery_id, outcome)
                     return
-        self._finish(client, delivery_id, "failed")
+            self._finish(client, delivery_id, "failed")
+        finally:
+            self._under_way -= 1
+            if not self._under_way and self._http is not None:
+                http, self._http = self._http, None
+                await http.aclose()
 
-    async def _attempt(
-        self, http: httpx.AsyncClient, delivery_id: str, client: str, body: bytes
-    ) -> bool:
-        delivery = self._deliveries[client][delivery_id]
-        assert delivery.url is not None
+    def _client(self) -> tuple[httpx.AsyncClient, asyncio.Semaphore]:
         import httpx  # deferred: see the import at the top
 
-        started, status, error = time.perf_counter(), None, None
-        try:
-            answer = await http.post(
-                delivery.url,
-                content=body,
-                headers={"Content-Type": "application/json", SIGNATURE_HEADER: delivery.signature},
+        if self._http is None or self._slots is None:
+            concurrency = self._settings.webhook_concurrency
+            self._http = httpx.AsyncClient(
+                trust_env=False,  # HTTP_PROXY and the like must not see signed bodies
+                limits=httpx.Limits(max_connections=concurrency),
+                timeout=self._settings.webhook_timeout_seconds,
             )
-            status = answer.status_code
-        except httpx.HTTPError as failure:
-            error = type(failure).__name__
-        duration = round((time.perf_counter() - started) * 1000, 3)
+            self._slots = asyncio.Semaphore(concurrency)
+        return self._http, self._slots
+
+    async def _attempt(self, delivery_id: str, client: str, body: bytes) -> str:
+        """One try: ``delivered``, ``retry``, or ``failed`` for a URL no try can reach."""
+        delivery = self._find(client, delivery_id)
+        if delivery is None or delivery.url is None:
+            return "failed"  # forgotten by a reset meanwhile
+        import httpx  # deferred: see the import at the top
+
+        http, slots = self._client()
+        status, error, outcome = None, None, "retry"
+        async with slots:
+            started = time.perf_counter()
+            try:
+                async with asyncio.timeout(self._settings.webhook_timeout_seconds):
+                    answer = await http.post(
+                        delivery.url,
+                        content=body,
+                        headers={
+                            "Content-Type": "application/json",
+                            SIGNATURE_HEADER: delivery.signature,
+                        },
+                    )
+                status = answer.status_code
+                outcome = "delivered" if 200 <= status < 300 else "retry"
+            except TimeoutError:
+                error = f"no answer within {self._settings.webhook_timeout_seconds} s"
+            except httpx.TransportError as failure:
+                error = type(failure).__name__
+            except Exception as failure:  # a URL httpx refuses: no retry can deliver it
+                error, outcome = f"{type(failure).__name__}: {failure}", "failed"
+            duration = round((time.perf_counter() - started) * 1000, 3)
+        self._record_attempt(client, delivery_id, status, error, duration)
+        return outcome
+
+    def _record_attempt(
+        self, client: str, delivery_id: str, status: int | None, error: str | None, ms: float
+    ) -> None:
+        delivery = self._find(client, delivery_id)
+        if delivery is None or delivery.url is None:
+            return
         now = datetime.now(UTC)
-        attempt = DeliveryAttempt(at=now, status=status, error=error, durationMs=duration)
+        attempt = DeliveryAttempt(at=now, status=status, error=error, durationMs=ms)
         self._deliveries[client][delivery_id] = delivery.model_copy(
             update={"attempts": [*delivery.attempts, attempt]}
         )
         self._journal.record(
-            kind="webhook", at=now, client=client, method="POST",
-            path=urlsplit(delivery.url)._replace(query="").geturl(),
-            operation=delivery.type, status=status, durationMs=duration,
+            kind="webhook", at=now, client=client, method="POST", path=redacted_url(delivery.url),
+            operation=delivery.type, status=status, durationMs=ms,
         )  # fmt: skip
-        return status is not None and 200 <= status < 300
+
+    def _find(self, client: str, delivery_id: str) -> WebhookDelivery | None:
+        kept = self._deliveries.get(client)
+        return kept.get(delivery_id) if kept is not None else None
 
     def _finish(self, client: str, delivery_id: str, state: str) -> None:
-        delivery = self._deliveries[client].get(delivery_id)
+        delivery = self._find(client, delivery_id)
         if delivery is not None:
             self._deliveries[client][delivery_id] = delivery.model_copy(update={"state": state})

@@ -71,7 +71,7 @@ def test_dashboard_sets_and_removes_a_scenario_rule(client: httpx.Client, token:
     ]
     post_action(client, token, "clear-rule", identifier="bruno@example.com")
     assert client.get("/__mock__/scenarios").json()["data"] == []
-    assert post_action(client, token, "set-rule", livenessScore="high").status_code == 400
+    assert post_action(client, token, "set-rule", livenessScore="high").status_code == 409
 
 
 def test_dashboard_redelivers_a_webhook_as_a_new_delivery(client: httpx.Client, token: str) -> None:

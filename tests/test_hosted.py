@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.answers import Json, create_example_validation, get_answer
+from tests.answers import Json, assert_error, create_example_validation, get_answer
 
 RETURN_TO = "https://app.example/after-verifik?step=2"
 
@@ -17,9 +17,13 @@ def hosted_path(created: Json) -> str:
     return urlsplit(created["url"]).path
 
 
+BROWSER = {"Accept": "text/html,application/xhtml+xml"}
+"""What a browser's form post asks for: a page, so refusals come as pages."""
+
+
 def submit(client: httpx.Client, created: Json, **form: str) -> httpx.Response:
     """Send the hosted page's form, as a browser would, without following the redirect."""
-    return client.post(hosted_path(created), data=form, follow_redirects=False)
+    return client.post(created["url"], data=form, headers=BROWSER, follow_redirects=False)
 
 
 def test_url_opens_a_page_about_the_validation_with_its_choices(client: httpx.Client) -> None:
@@ -88,10 +92,14 @@ def test_without_redirect_url_the_page_shows_the_token(client: httpx.Client) -> 
     assert "Verified" in answer.text
 
 
-def test_a_bad_form_or_an_unknown_validation_is_refused(client: httpx.Client) -> None:
+def test_a_bad_form_or_an_unknown_validation_is_refused_in_the_envelope(
+    client: httpx.Client,
+) -> None:
     created = create_example_validation(client)
-    assert submit(client, created, outcome="dance").status_code == 400
-    assert client.get("/__mock__/hosted/nobody/nothing").status_code == 404
+    bad_form = client.post(created["url"], data={"outcome": "dance"})
+    assert_error(bad_form, 409, "MISSING_PARAMETER")
+    assert "outcome" in bad_form.json()["error"]
+    assert_error(client.get("/__mock__/hosted/nobody/nothing"), 404, "TENANT_NOT_FOUND")
 
 
 @pytest.mark.parametrize(

@@ -371,12 +371,37 @@ def test_verifik_url_option_makes_verifik_use_that_mock(
 
         result.assert_outcomes(passed=1)
         token = tenant_token_for("test_given_url.py::test_uses_the_given_mock")
-        listed = httpx.get(
-            f"{running.base_url}{VALIDATIONS}",
-            params={"where_identifier": "given-url@example.com"},
-            headers={"Authorization": f"Bearer {token}"},
-        ).json()
-        assert listed["pagination"]["total"] == 1
+        journal = httpx.get(
+            f"{running.base_url}/__mock__/journal", headers={"Authorization": f"Bearer {token}"}
+        ).json()["data"]
+        assert ("POST", VALIDATIONS, 200) in {
+            (e["method"], e["path"], e["status"]) for e in journal
+        }
+
+
+def test_each_fixture_releases_its_tenant_when_its_test_ends(
+    pytester: pytest.Pytester, run_pytest: RunPytest
+) -> None:
+    with serve_in_thread(create_app(Settings())) as running:
+        pytester.makepyfile(
+            test_released="""
+            import pytest
+
+            @pytest.mark.parametrize("n", range(3))
+            def test_creates(verifik, n):
+                verifik.create_biometric_validation(f"user{n}@example.com")
+            """
+        )
+
+        run_pytest("--verifik-url", running.base_url).assert_outcomes(passed=3)
+
+        with httpx.Client(base_url=running.base_url, headers={"Authorization": "Bearer x"}) as mock:
+            journal = mock.get("/__mock__/journal", params={"scope": "all"}).json()["data"]
+            dashboard = mock.get("/__mock__/ui").text
+    resets = [entry["client"] for entry in journal if entry["path"] == "/__mock__/reset"]
+    assert len(set(resets)) == 3  # each test's tenant, at setup and again at teardown
+    assert len(resets) == 6
+    assert not any(client in dashboard for client in resets)
 
 
 def test_verifik_url_option_at_a_dead_port_fails_saying_to_start_the_mock(

@@ -319,16 +319,20 @@ def test_api_answers_without_waiting_for_a_slow_receiver(
     assert settled["state"] == "delivered"
 
 
-def test_webhook_journal_entry_leaves_out_the_url_query(
+def test_webhook_journal_entry_hides_the_url_credentials_and_query_values(
     fast_client: httpx.Client, start_receiver: StartReceiver
 ) -> None:
-    secret_query = f"key={uuid.uuid4().hex}"
-    url = hook_url(start_receiver(Receiver()))
-    create_and_settle(fast_client, webhookUrl=f"{url}?{secret_query}")
+    key, password = uuid.uuid4().hex, uuid.uuid4().hex
+    receiver = start_receiver(Receiver())
+    url = hook_url(receiver)
+    with_secrets = f"http://hook-user:{password}@{receiver.host}:{receiver.port}/hook?key={key}&a=1"
+    create_and_settle(fast_client, webhookUrl=with_secrets)
 
-    assert len(webhook_journal(fast_client, url)) == 1
+    assert len(webhook_journal(fast_client, f"{url}?key=REDACTED&a=REDACTED")) == 1
     journal = fast_client.get("/__mock__/journal", params={"scope": "all", "limit": 1000})
-    assert secret_query not in journal.text
+    assert key not in journal.text
+    assert password not in journal.text
+    assert "hook-user" not in journal.text
 
 
 def test_signing_secret_is_stable_per_tenant_and_differs_between_tenants(

@@ -18,26 +18,34 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     command.add_argument(
         "--token",
         default=os.environ.get("VERIFIK_TOKEN"),
-        help="bearer token (default $VERIFIK_TOKEN)",
+        help="bearer token for both sides, unless one is given per side (default $VERIFIK_TOKEN)",
     )
+    command.add_argument("--left-token", help="bearer token for --left (default --token)")
+    command.add_argument("--right-token", help="bearer token for --right (default --token)")
     command.add_argument("--json", action="store_true", help="print JSON instead of text")
     command.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the differences; exit 1 when any operation differs."""
+    """Print the differences; exit 1 when any operation differs, 2 when a side refused its
+    token or did not answer (nothing can be said of those operations)."""
     import httpx  # deferred: every command would pay for it at start
 
     from mockserver.drift import detect_drift, drift_text
 
-    headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
+    def client(base_url: str, token: str | None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=base_url, headers=headers, timeout=30)
+
     with (
-        httpx.Client(base_url=args.left, headers=headers, timeout=30) as left,
-        httpx.Client(base_url=args.right, headers=headers, timeout=30) as right,
+        client(args.left, args.left_token or args.token) as left,
+        client(args.right, args.right_token or args.token) as right,
     ):
         drifts = detect_drift(left, right)
     if args.json:
         print(json.dumps([dataclasses.asdict(drift) for drift in drifts], indent=2))
     else:
         print(drift_text(drifts, args.left, args.right))
+    if any(drift.errors for drift in drifts):
+        return 2
     return 1 if any(drift.differs for drift in drifts) else 0

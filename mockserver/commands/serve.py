@@ -10,6 +10,7 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import uvicorn
 
@@ -56,7 +57,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     serve = commands.add_parser("serve", help="serve a mock Verifik until interrupted")
     serve.set_defaults(run=run)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--port", type=port, default=8000, help="port, 1-65535 (default 8000)")
+    serve.add_argument(
+        "--public-url",
+        type=public_url,
+        help="where users reach the mock, e.g. http://mock.internal:8000 behind a proxy: the "
+        "base of the links it builds and the origin its pages post from (default: the "
+        "address it serves on)",
+    )
     seeding = serve.add_mutually_exclusive_group()
     seeding.add_argument("--seed", type=int, default=0, help="world seed (default 0)")
     seeding.add_argument("--random", action="store_true", help="a fresh random seed each start")
@@ -77,6 +85,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="serve from N processes sharing --state-file (default 1; needs --state-file)",
     )
     serve.add_argument(
+        "--max-tenants",
+        type=int,
+        default=Settings.max_tenants,
+        metavar="N",
+        help="tenants kept in memory; past N the least recently used is evicted and seeded "
+        f"afresh on its next request (default {Settings.max_tenants})",
+    )
+    serve.add_argument(
         "--seed-validations",
         type=int,
         default=0,
@@ -91,6 +107,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="log every request, as uvicorn's access log (default off: it costs throughput; "
         "the journal at /__mock__/journal keeps requests either way)",
     )
+
+
+def port(text: str) -> int:
+    """A port argument: a number from 1 to 65535."""
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {text}")
+    return int(text)
+
+
+def public_url(text: str) -> str:
+    """A ``--public-url`` argument: an http(s) URL with no path, query or fragment."""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise argparse.ArgumentTypeError(f"an http(s) URL such as http://mock:8000, not {text}")
+    if parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"an http(s) URL such as http://mock:8000, not {text}")
+    return text.rstrip("/")
 
 
 def score(text: str) -> float:
@@ -146,7 +179,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         webhook_allowed_hosts=defaults.webhook_allowed_hosts + tuple(args.webhook_allow_host),
         webhook_attempts=args.webhook_attempts,
         cors_origins=tuple(args.cors_origin),
-        state_file=args.state_file,
+        state_file=args.state_file.resolve() if args.state_file else None,
+        public_url=args.public_url,
+        max_tenants=args.max_tenants,
         webhook_timeout_seconds=args.webhook_timeout,
         seed_validations=args.seed_validations,
     )
@@ -156,6 +191,16 @@ def refusal(args: argparse.Namespace) -> str | None:
     """Why the options cannot be served, if they cannot."""
     if args.workers < 1:
         return f"--workers must be at least 1, not {args.workers}"
+    if args.max_tenants < 1:
+        return f"--max-tenants must be at least 1, not {args.max_tenants}"
+    for flag, secret in (
+        ("--signing-secret", args.signing_secret),
+        ("--admin-token", args.admin_token),
+    ):
+        if secret is not None and not secret.strip():
+            return f"{flag} is empty: it would let anyone in; give it a secret, or leave it out"
+    if args.state_file and (problem := persistence.problem_with(args.state_file.resolve())):
+        return f"--state-file {args.state_file}: {problem}"
     if args.workers > 1 and args.state_file is None:
         return (
             f"--workers {args.workers} needs --state-file: in memory, each worker would hold "
@@ -170,7 +215,8 @@ def run(args: argparse.Namespace) -> int:
     if (problem := refusal(args)) is not None:
         print(f"verifik-mock serve: {problem}", file=sys.stderr)
         return 2
-    owner = persistence.claim(args.state_file) if args.state_file else None
+    # The resolved file: a symlink or another path to it is the same state file.
+    owner = persistence.claim(args.state_file.resolve()) if args.state_file else None
     if args.state_file and owner is None:
         print(
             f"verifik-mock serve: {args.state_file} is already served by another verifik-mock; "

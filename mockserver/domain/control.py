@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from mockserver.clock import LATEST
 from mockserver.domain.expiry import sweep_expired
 from mockserver.domain.scenarios import ScenarioRule, ScoreOverrides
 from mockserver.domain.sessions import session_token
@@ -25,6 +26,7 @@ from mockserver.models.control import (
     ScenarioRuleView,
 )
 from mockserver.store import TenantState
+from mockserver.timestamps import format_timestamp
 
 _FIXTURE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -51,6 +53,10 @@ def move_clock_to(state: TenantState, instant: datetime) -> datetime:
     now = state.clock.now()
     if instant < now:
         raise MissingParameterError(f"now: the mock clock never goes back (it reads {now})")
+    if instant > LATEST:
+        raise MissingParameterError(
+            f"the mock clock stops at {format_timestamp(LATEST)}; it reads {format_timestamp(now)}"
+        )
     state.clock.advance(instant - now)
     sweep_expired(state)
     return state.clock.now()

@@ -8,36 +8,25 @@ path as ``POST /v2/biometric-validations/validate``, so state and webhooks agree
 from __future__ import annotations
 
 import base64
-from enum import StrEnum
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from mockserver.data_files import data_folder
 from mockserver.domain.control import move_clock_to
 from mockserver.domain.scenarios import ScoreOverrides
 from mockserver.domain.validation_flow import validate_capture
 from mockserver.models import BiometricValidation, LivenessSession, ValidationResult
+from mockserver.models.enums import HostedOutcome
+from mockserver.samples import sample_image
 from mockserver.settings import Settings
 from mockserver.store import TenantState
 
-SAMPLE_FACE = "face-pass.png"
+SAMPLE_FACE = "face-pass"
 """The capture used when the user picks an outcome without sending an image."""
 NO_MATCH_SCORE = 0.1
 
 
-class HostedOutcome(StrEnum):
-    """What the user of the hosted page chose to happen."""
-
-    PASS = "pass"
-    FAIL_LIVENESS = "fail_liveness"
-    NO_MATCH = "no_match"
-    EXPIRE = "expire"
-
-
 def sample_face() -> str:
     """The sample face, as base64."""
-    return base64.b64encode(
-        (data_folder("fixtures") / "images" / SAMPLE_FACE).read_bytes()
-    ).decode()
+    return base64.b64encode(sample_image(SAMPLE_FACE)).decode()
 
 
 def complete_capture(

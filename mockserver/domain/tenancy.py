@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections.abc import Mapping
 from functools import lru_cache
@@ -19,14 +20,21 @@ def client_id_for_token(token: str, signing_secret: str | None = None) -> str:
     client whose 24-hex id is derived from the token, so the same token is the same tenant.
     """
     claims = _claims(token, signing_secret)
-    if signing_secret is not None:
-        expiry = claims.get("exp") if claims else None
-        if isinstance(expiry, int | float) and expiry < time.time():
-            raise AuthenticationError("Invalid token: expired")
+    if signing_secret is not None and claims is not None and "exp" in claims:
+        check_expiry(claims["exp"])
     client_id = claims.get("clientId") if claims else None
     if isinstance(client_id, str) and client_id:
         return client_id
     return hashlib.sha256(token.encode()).hexdigest()[:24]
+
+
+def check_expiry(expiry: object) -> None:
+    """Refuse a signed token whose ``exp`` has passed or is not a number of seconds (a string
+    ``exp`` would otherwise never expire)."""
+    if isinstance(expiry, bool) or not isinstance(expiry, int | float) or math.isnan(expiry):
+        raise AuthenticationError("Invalid token: exp must be a number of seconds since 1970")
+    if expiry < time.time():
+        raise AuthenticationError("Invalid token: expired")
 
 
 @lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from mockserver.domain.events import emit_validation_event
 from mockserver.domain.expiry import sweep_expired
 from mockserver.domain.listing import Page, paginate, sort_records
 from mockserver.domain.projects import usable_flow
+from mockserver.domain.sessions import session_token
 from mockserver.errors import BiometricValidationNotFoundError
 from mockserver.models import BiometricValidation, LivenessSession
 from mockserver.models.control import SentEmail
@@ -29,10 +30,12 @@ def create_validation(
     body: CreateBiometricValidationRequest,
     session_ttl: timedelta,
     hosted_base_url: str,
+    session_secret: str,
 ) -> BiometricValidation:
     """Store a new validation in status ``new`` with an active liveness session.
 
-    Its ``url`` is the mock's hosted capture page under ``hosted_base_url``.
+    Its ``url`` is the mock's hosted capture page under ``hosted_base_url``, carrying the
+    session's token: a server with a signing secret opens the page to that token only.
     """
     usable_flow(state, body.project, body.projectFlow)
     now = state.clock.tick()
@@ -51,11 +54,12 @@ def create_validation(
         updatedAt=now,
     )
     validation_id = state.ids.new(now)
+    token = session_token(session, session_secret)
     validation = BiometricValidation(
         id=validation_id,
         client=state.client.id,
         livenessSession=session.id,
-        url=f"{hosted_base_url}/__mock__/hosted/{state.client.id}/{validation_id}",
+        url=hosted_url(hosted_base_url, state.client.id, validation_id, token),
         createdAt=now,
         updatedAt=now,
         **body.model_dump(exclude_none=True),
@@ -69,6 +73,11 @@ def create_validation(
         state.schedule_expiry(validation.expiresAt, validation.id)
     sweep_expired(state)
     return state.validations[validation.id]
+
+
+def hosted_url(base_url: str, client_id: str, validation_id: str, token: str) -> str:
+    """The hosted capture page of a validation, as its ``url`` and email links give it."""
+    return f"{base_url}/__mock__/hosted/{client_id}/{validation_id}?token={token}"
 
 
 EMAIL_SUBJECTS = {Language.EN: "Verify your identity", Language.ES: "Verifica tu identidad"}

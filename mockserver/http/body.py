@@ -33,7 +33,7 @@ async def read_body(request: Request, model: type[Body], max_bytes: int) -> Body
     try:
         return model.model_validate_json(raw)
     except ValidationError as error:
-        raise _body_error(error) from None
+        raise body_error(error) from None
 
 
 async def read_capped(request: Request, max_bytes: int) -> bytes:
@@ -49,7 +49,9 @@ async def read_capped(request: Request, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def _body_error(error: ValidationError) -> MockError:
+def body_error(error: ValidationError) -> MockError:
+    """The documented error for a body that breaks its model: 409 naming the field, 400 for
+    no object at all, 400 INVALID_IMAGE_FORMAT for an image that is no base64."""
     first = error.errors(include_url=False)[0]
     if first["type"] in _NOT_AN_OBJECT:
         return MalformedBodyError("Body must be a JSON object")

@@ -21,6 +21,8 @@ ADMIN_HEADER = "x-mock-admin-token"
 
 def bearer_token(authorization: str | None) -> str:
     """The token in ``Bearer <t>``, ``JWT <t>`` or a bare JWT (Verifik takes all three)."""
+    if authorization is not None and not authorization.isascii():
+        raise AuthenticationError("Invalid Authorization header: ASCII characters only")
     scheme, _, token = (authorization or "").strip().partition(" ")
     token = token.strip()
     if scheme.lower() in {"bearer", "jwt"} and token and " " not in token:
@@ -61,7 +63,11 @@ class ServerContext:
     def check_admin(self, admin_token: str | None) -> None:
         """Refuse a control call without the configured admin token (none configured: allow)."""
         expected = self.settings.admin_token
-        if expected is not None and not hmac.compare_digest(admin_token or "", expected):
+        if expected is None:
+            return
+        # Compared as bytes: compare_digest refuses str beyond ASCII, which a client may send.
+        given = (admin_token or "").encode()
+        if not hmac.compare_digest(given, expected.encode()):
             raise AdminTokenError("Send X-Mock-Admin-Token with the server's --admin-token")
 
     def finish_request(self, client_id: str) -> None:

@@ -76,10 +76,13 @@ def _webhooks(call: Call[NoQuery, None]) -> WebhookDeliveryList:
 
 
 def _reset(call: Call[ResetQuery, None]) -> ResetView:
+    """Forget the tenant (or all): its records, emails and webhook deliveries."""
     if call.query.scope == "all":
         call.server.tenants.reset()
+        call.server.webhooks.forget()
     else:
         call.server.tenants.reset(call.client_id, seed=call.query.seed)
+        call.server.webhooks.forget(call.client_id)
     return ResetView(reset=call.query.scope)
 
 

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from mockserver.errors import MockError
 from mockserver.http.context import ServerContext
+from mockserver.http.dashboard_login import LOGIN_ROUTES, check_admin, refuse_reader
+from mockserver.http.query import parse_query
+from mockserver.models.queries import DashboardQuery
 from mockserver.store import TenantState
 from mockserver.timestamps import format_timestamp
 
@@ -46,7 +51,7 @@ def table(title: str, headings: Sequence[str], rows: Iterable[Sequence[object]])
 
 def form(client: str, action: str, fields: str, button: str) -> str:
     """A small form that posts one dashboard action."""
-    target = f"/__mock__/ui/{html.escape(client)}/{action}"
+    target = f"/__mock__/ui/{quote(client, safe='')}/{action}"
     return (
         f'<form method=post action="{target}" class=inline>{fields}<button>{button}</button></form>'
     )
@@ -121,7 +126,8 @@ def tenant_sections(context: ServerContext, tenant: TenantState) -> str:
             table(
                 "Request journal",
                 ["at", "kind", "method", "path", "status", "ms"],
-                [(format_timestamp(e.at), e.kind, e.method, e.path, e.status or "", e.durationMs)
+                [(format_timestamp(e.at), e.kind, e.method or "", e.path or e.note or "",
+                  e.status or "", "" if e.durationMs is None else e.durationMs)
                  for e in context.journal.newest(client, 50)],
             ),
             table(
@@ -140,25 +146,37 @@ def tenant_sections(context: ServerContext, tenant: TenantState) -> str:
     )  # fmt: skip
 
 
-async def dashboard(request: Request) -> Response:
-    """The tenants, and the chosen one's records, history and traffic."""
-    context = ServerContext.of(request)
-    chosen = request.query_params.get("client")
+def dashboard_page(
+    context: ServerContext, client: str | None, refresh: int | None, notice: str = ""
+) -> str:
+    """The tenants, and the chosen one's records, history and traffic; ``notice`` first (an
+    action's error, shown where the user is)."""
     links = "".join(
-        f'<li><a href="?client={html.escape(client)}">{html.escape(client)}</a></li>'
-        for client in context.tenants.client_ids()
+        f'<li><a href="?client={quote(client_id)}">{html.escape(client_id)}</a></li>'
+        for client_id in context.tenants.client_ids()
     )
-    body = f"<section><h2>Tenants</h2><ul>{links or '<li>none yet</li>'}</ul></section>"
-    tenant = context.tenants.peek(chosen) if chosen else None
-    if chosen and tenant is None:
-        body += f"<p>No tenant {html.escape(chosen)}.</p>"
+    body = f"<p role=alert>{html.escape(notice)}</p>" if notice else ""
+    body += f"<section><h2>Tenants</h2><ul>{links or '<li>none yet</li>'}</ul></section>"
+    tenant = context.tenants.peek(client) if client else None
+    if client and tenant is None:
+        body += f"<p>No tenant {html.escape(client)}.</p>"
     elif tenant is not None:
         body += f"<h2>Client {html.escape(tenant.client.id)}</h2>" + tenant_sections(
             context, tenant
         )
-    refresh = request.query_params.get("refresh", "")
-    head = f'<meta http-equiv=refresh content="{int(refresh)}">' if refresh.isdigit() else ""
-    return HTMLResponse(_PAGE.format(head=head, body=body))
+    head = f'<meta http-equiv=refresh content="{refresh}">' if refresh else ""
+    return _PAGE.format(head=head, body=body)
+
+
+async def dashboard(request: Request) -> Response:
+    """The dashboard, to the admin (anyone, without ``--admin-token``)."""
+    context = ServerContext.of(request)
+    try:
+        check_admin(request, context.settings)
+    except MockError as error:
+        return refuse_reader(request, error)
+    query = parse_query(request.scope["query_string"], DashboardQuery)
+    return HTMLResponse(dashboard_page(context, query.client, query.refresh))
 
 
 _PAGE = """<!doctype html><html lang=en><head><meta charset=utf-8>{head}
@@ -178,4 +196,7 @@ setInterval(async () => {{
 }}, 2000);
 </script></body></html>"""
 
-DASHBOARD_ROUTES = [Route("/__mock__/ui", dashboard, methods=["GET"], name="dashboard")]
+DASHBOARD_ROUTES = [
+    Route("/__mock__/ui", dashboard, methods=["GET"], name="dashboard"),
+    *LOGIN_ROUTES,
+]

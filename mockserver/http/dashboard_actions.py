@@ -1,71 +1,59 @@
 """The dashboard's forms: advance the clock, set or clear a scenario rule, redeliver a
-webhook. Plain HTML form posts, answered with a redirect back to the dashboard."""
+webhook. Plain HTML form posts from the dashboard's own page, by its admin: done, they go
+back to the dashboard (303); refused, a browser sees why on the dashboard itself and any
+other client gets the error envelope."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from datetime import timedelta
-from urllib.parse import parse_qs
+from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from mockserver.domain import control
-from mockserver.errors import MockError
-from mockserver.http.body import read_capped
+from mockserver.errors import (
+    MockError,
+    RouteNotFoundError,
+    TenantNotFoundError,
+    WebhookDeliveryNotFoundError,
+)
 from mockserver.http.context import ServerContext
-from mockserver.models.control import ScenarioRuleBody
+from mockserver.http.dashboard import dashboard_page
+from mockserver.http.dashboard_login import check_admin, refuse_reader
+from mockserver.http.forms import FormPost, form_fields, read_form_post
+from mockserver.http.pages import refusal
+from mockserver.models.control import DashboardForm, ScenarioRuleBody
 from mockserver.store import TenantState
 
-Form = dict[str, str]
+MAX_FORM_BYTES = 64 * 1024
+Action = Callable[[ServerContext, TenantState, DashboardForm], None]
 
 
-def _advance(context: ServerContext, tenant: TenantState, form: Form) -> None:
-    control.advance_clock(tenant, timedelta(minutes=float(form.get("minutes") or 0)))
+def _advance(context: ServerContext, tenant: TenantState, form: DashboardForm) -> None:
+    control.advance_clock(tenant, timedelta(minutes=int(form.minutes or 0)))
 
 
-def _set_rule(context: ServerContext, tenant: TenantState, form: Form) -> None:
-    fields: dict[str, object] = {"identifier": form.get("identifier") or "*"}
-    for name in ("livenessScore", "searchScore"):
-        if form.get(name):
-            fields[name] = float(form[name])
-    if form.get("times"):
-        fields["times"] = int(form["times"])
-    control.set_rule(tenant, ScenarioRuleBody.model_validate(fields))
+def _set_rule(context: ServerContext, tenant: TenantState, form: DashboardForm) -> None:
+    scores = {"livenessScore": form.livenessScore, "searchScore": form.searchScore}
+    given: dict[str, object] = {name: float(text) for name, text in scores.items() if text}
+    if form.times:
+        given["times"] = int(form.times)
+    control.set_rule(tenant, ScenarioRuleBody(identifier=form.identifier or "*", **given))
 
 
-def _clear_rule(context: ServerContext, tenant: TenantState, form: Form) -> None:
-    tenant.scenario_rules.pop(form.get("identifier", ""), None)
+def _clear_rule(context: ServerContext, tenant: TenantState, form: DashboardForm) -> None:
+    tenant.scenario_rules.pop(form.identifier or "", None)
 
 
-class UnknownDeliveryError(LookupError):
-    """The form names a webhook delivery the tenant does not have."""
+def _redeliver(context: ServerContext, tenant: TenantState, form: DashboardForm) -> None:
+    if not context.webhooks.redeliver(tenant.client.id, form.delivery or ""):
+        raise WebhookDeliveryNotFoundError()
 
 
-def _redeliver(context: ServerContext, tenant: TenantState, form: Form) -> None:
-    if not context.webhooks.redeliver(tenant.client.id, form.get("delivery", "")):
-        raise UnknownDeliveryError(form.get("delivery", ""))
-
-
-SCORE = re.compile(r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?)$")
-FIELD_PATTERNS = {
-    "minutes": re.compile(r"^[0-9]{1,6}$"),
-    "livenessScore": SCORE,
-    "searchScore": SCORE,
-    "times": re.compile(r"^[1-9][0-9]{0,5}$"),
-}
-"""Every form field that has a shape, checked whatever the action (as the contract says)."""
-
-
-def check_form(form: Form) -> None:
-    """Refuse a form with a field out of shape, naming it."""
-    for name, pattern in FIELD_PATTERNS.items():
-        if form.get(name) and not pattern.match(form[name]):  # blank means "not given"
-            raise ValueError(f"{name} {form[name]!r} is not a valid value")
-
-
-ACTIONS = {
+ACTIONS: dict[str, Action] = {
     "advance-clock": _advance,
     "set-rule": _set_rule,
     "clear-rule": _clear_rule,
@@ -73,25 +61,37 @@ ACTIONS = {
 }
 
 
-async def dashboard_action(request: Request) -> Response:
-    """Do what the form asks to the tenant, then show the dashboard again."""
-    context = ServerContext.of(request)
-    client, action = request.path_params["client"], request.path_params["action"]
+def _run(request: Request, context: ServerContext, client: str, form: FormPost) -> None:
+    """Do what the form asks to the tenant, or raise why not."""
+    action = ACTIONS.get(request.path_params["action"])
+    if action is None:
+        raise RouteNotFoundError(f"No dashboard action here: one of {', '.join(ACTIONS)}")
     tenant = context.tenants.peek(client)
-    if tenant is None or action not in ACTIONS:
-        return PlainTextResponse("No such tenant or action", status_code=404)
-    raw = await read_capped(request, 64 * 1024)
-    form = {key: values[-1] for key, values in parse_qs(raw.decode(errors="replace")).items()}
+    if tenant is None:
+        raise TenantNotFoundError()
+    fields = form_fields(form, DashboardForm)
     try:
-        check_form(form)
-        ACTIONS[action](context, tenant, form)
-    except UnknownDeliveryError as error:
-        return PlainTextResponse(f"No webhook delivery {error}", status_code=404)
-    except (ValueError, MockError) as error:
-        return PlainTextResponse(f"Not done: {error}", status_code=400)
+        action(context, tenant, fields)
     finally:
         context.finish_request(client)
-    return RedirectResponse(f"/__mock__/ui?client={client}", status_code=303)
+
+
+async def dashboard_action(request: Request) -> Response:
+    """Do what the form asks, then show the dashboard again."""
+    context = ServerContext.of(request)
+    client = request.path_params["client"]
+    try:
+        check_admin(request, context.settings)
+    except MockError as error:  # never a page with the tenant's data on it
+        return refuse_reader(request, error)
+    try:
+        form = await read_form_post(request, MAX_FORM_BYTES, context.settings.public_url)
+        _run(request, context, client, form)
+    except MockError as error:
+        notice = f"Not done: {error.code}: {error.message}"
+        page = HTMLResponse(dashboard_page(context, client, None, notice), error.status)
+        return refusal(request, error, page)
+    return RedirectResponse(f"/__mock__/ui?client={quote(client, safe='')}", status_code=303)
 
 
 DASHBOARD_ACTION_ROUTES = [

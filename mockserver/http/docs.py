@@ -1,15 +1,35 @@
-"""The contract served back: ``GET /openapi.json`` and a browsable reference at ``/docs``."""
+"""The contract served back: ``GET /openapi.json``, and Swagger UI over it at ``/docs``.
+
+Swagger UI's files come from the ``swagger-ui-bundle`` package, never a CDN, so the docs
+work offline; ``/docs/assets/{name}`` serves the few the page loads and nothing else."""
 
 from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 from typing import Any
 
+import swagger_ui_bundle  # type: ignore[import-untyped]  # ships no type information
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from mockserver.errors import RouteNotFoundError
+from mockserver.http.context import ServerContext
+from mockserver.http.origins import served_base_url
+
+SWAGGER_UI_FOLDER = Path(str(swagger_ui_bundle.swagger_ui_path))
+SWAGGER_UI_VERSION = SWAGGER_UI_FOLDER.name.removeprefix("swagger-ui-")
+ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "favicon-32x32.png": "image/png",
+    "favicon-16x16.png": "image/png",
+}
+"""The Swagger UI files the page loads, and their types: no other file of the package is served."""
+ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable"
+"""The page asks for each file with ``?v=<Swagger UI's version>``, so a new version is a new URL."""
 _METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -22,59 +42,92 @@ def load_contract() -> dict[str, Any]:
 
 
 async def openapi_json(request: Request) -> Response:
-    """The contract as JSON, for Swagger UI, Postman, schemathesis or code generators."""
+    """The contract as JSON, for Postman, schemathesis or code generators."""
     return JSONResponse(load_contract())
 
 
+def swagger_ui_contract(contract: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """The contract as Swagger UI 4.15 takes it, and pointed at this mock.
+
+    That version renders OpenAPI 3.0 only (a 3.1 document gets "Unable to render this
+    definition"), and the contract keeps clear of the 3.1 constructs that would display
+    differently (no ``type: null``), so saying ``3.0.3`` is the one change it needs.
+    ``/openapi.json`` stays the 3.1 contract. The one server is the mock that served the
+    page, so "Try it out" calls the mock and never Verifik."""
+    server = {"url": base_url, "description": "this verifik-mock"}
+    return {**contract, "openapi": "3.0.3", "servers": [server]}
+
+
+def script_json(value: Any) -> str:
+    """``value`` as JSON safe inside ``<script>``: no ``<`` to end the tag, no ``&`` or ``>``."""
+    text = json.dumps(value, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 async def docs_page(request: Request) -> Response:
-    """A reference of every operation, rendered on the server: no JavaScript, works offline."""
+    """Swagger UI over ``swagger_ui_contract``, inlined in the page; without JavaScript, an
+    index of the operations and a link to ``/openapi.json``."""
+    settings = ServerContext.of(request).settings
     contract = load_contract()
-    sections = [
-        _operation_html(method, path, operation)
+    spec = swagger_ui_contract(contract, served_base_url(request.scope, settings.public_url))
+    return HTMLResponse(
+        _PAGE.format(
+            title=html.escape(contract["info"]["title"]),
+            version=SWAGGER_UI_VERSION,
+            index="".join(_index_entries(contract)),
+            spec=script_json(spec),
+        )
+    )
+
+
+def _index_entries(contract: dict[str, Any]) -> list[str]:
+    return [
+        f'<li id="{html.escape(operation["operationId"])}"><code>{method.upper()} '
+        f"{html.escape(path)}</code> {html.escape(operation.get('summary', ''))}</li>"
         for path, item in contract["paths"].items()
         for method, operation in item.items()
         if method in _METHODS
     ]
-    title = html.escape(contract["info"]["title"])
-    body = f"<h1>{title}</h1><p>{html.escape(contract['info']['description'])}</p>"
-    body += '<p>Machine-readable: <a href="/openapi.json">/openapi.json</a></p>' + "".join(sections)
-    return HTMLResponse(_PAGE.format(title=title, body=body))
 
 
-def _operation_html(method: str, path: str, operation: dict[str, Any]) -> str:
-    examples = [
-        f"<h4>{html.escape(where)}: {html.escape(name)}</h4><pre>"
-        f"{html.escape(json.dumps(example.get('value'), indent=2))}</pre>"
-        for where, found in _examples(operation)
-        for name, example in found.items()
-    ]
-    return (
-        f'<section id="{html.escape(operation.get("operationId", ""))}">'
-        f"<h2><code>{method.upper()} {html.escape(path)}</code></h2>"
-        f"<p><strong>{html.escape(operation.get('summary', ''))}</strong></p>"
-        f"<pre class=desc>{html.escape(operation.get('description', ''))}</pre>"
-        f"{''.join(examples)}</section>"
-    )
+async def docs_asset(request: Request) -> Response:
+    """One of Swagger UI's files, by name from ``ASSETS``; any other name is a 404."""
+    name = request.path_params["name"]
+    if name not in ASSETS:
+        raise RouteNotFoundError(f"No docs asset named {name[:100]!r}")
+    headers = {"Cache-Control": ASSET_CACHE_CONTROL}
+    return FileResponse(SWAGGER_UI_FOLDER / name, media_type=ASSETS[name], headers=headers)
 
 
-def _examples(operation: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    found = []
-    request = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
-    if request.get("examples"):
-        found.append(("Request", request["examples"]))
-    for status, response in operation.get("responses", {}).items():
-        content = response.get("content", {}).get("application/json", {})
-        if content.get("examples"):
-            found.append((f"Response {status}", content["examples"]))
-    return found
-
-
-_PAGE = """<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
-pre{{background:#f4f4f4;padding:.75rem;overflow:auto}}pre.desc{{white-space:pre-wrap;background:none}}
-section{{border-top:1px solid #ddd;margin-top:1.5rem}}</style></head><body>{body}</body></html>"""
+# Links are relative (``docs/assets/...`` from ``/docs``), so they hold behind a proxy that
+# serves the mock under a path of its own.
+_PAGE = """<!doctype html>
+<html lang=en><head><meta charset=utf-8><title>{title}</title>
+<meta name=viewport content="width=device-width, initial-scale=1">
+<link rel=icon type=image/png sizes=32x32 href="docs/assets/favicon-32x32.png?v={version}">
+<link rel=icon type=image/png sizes=16x16 href="docs/assets/favicon-16x16.png?v={version}">
+<link rel=stylesheet href="docs/assets/swagger-ui.css?v={version}">
+</head><body>
+<noscript><h1>{title}</h1><p>This page is Swagger UI and needs JavaScript. The contract
+itself: <a href="openapi.json">/openapi.json</a>.</p><ul>{index}</ul></noscript>
+<div id=swagger-ui></div>
+<script type=application/json id=contract>{spec}</script>
+<script src="docs/assets/swagger-ui-bundle.js?v={version}"></script>
+<script>
+window.ui = SwaggerUIBundle({{
+  spec: JSON.parse(document.getElementById("contract").textContent),
+  dom_id: "#swagger-ui",
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: "BaseLayout",
+  deepLinking: true,
+  persistAuthorization: true,
+  validatorUrl: null,
+}});
+</script>
+</body></html>"""
 
 DOC_ROUTES = [
     Route("/openapi.json", openapi_json, methods=["GET"], name="openapi"),
     Route("/docs", docs_page, methods=["GET"], name="docs"),
+    Route("/docs/assets/{name}", docs_asset, methods=["GET"], name="docs_asset"),
 ]

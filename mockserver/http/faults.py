@@ -4,6 +4,10 @@ dropped connection, on any ``/v2`` request, before it is processed (so no state 
 from __future__ import annotations
 
 import asyncio
+import logging
+import socket
+import struct
+from contextlib import suppress
 from typing import overload
 
 from starlette.datastructures import Headers
@@ -22,6 +26,11 @@ from mockserver.errors import (
 )
 from mockserver.http.responses import error_response
 
+logger = logging.getLogger("verifik_mock")
+
+SERVER_SEND = "verifik_mock.server_send"
+"""Where the app keeps the server's own ``send`` in the scope: its connection is what a
+reset closes (middleware wraps the ``send`` every layer below sees)."""
 LATENCY_HEADER = "x-mock-latency-ms"
 FAULT_HEADER = "x-mock-fault"
 RETRY_AFTER_SECONDS = "1"
@@ -38,7 +47,8 @@ _FAULTS: dict[str, type[InjectedFaultError]] = {
 
 
 class ConnectionDropped(Exception):  # noqa: N818 - it names what happens, not a failure of ours
-    """Raised mid-response on purpose: the server closes the connection without an answer."""
+    """Raised on purpose where the server's connection cannot be reached (in process): the
+    caller gets no answer at all."""
 
 
 def read_latency(headers: Headers, max_latency_ms: int) -> float:
@@ -46,7 +56,7 @@ def read_latency(headers: Headers, max_latency_ms: int) -> float:
     raw = headers.get(LATENCY_HEADER)
     if raw is None:
         return 0.0
-    if not raw.isdigit() or int(raw) > max_latency_ms:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > max_latency_ms:
         raise InvalidParametersError(
             f"Invalid header '{LATENCY_HEADER}': milliseconds from 0 to {max_latency_ms}"
         )
@@ -63,12 +73,33 @@ def read_fault(headers: Headers) -> str | None:
 
 
 class DroppedConnection(Response):
-    """A response that starts, then closes the connection with no body: a dropped line."""
+    """No answer at all: the connection is reset before a byte of a response is sent."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Send the status line, then drop the connection."""
-        await send({"type": "http.response.start", "status": 200, "headers": []})
+        """Reset the connection, and say so in one log line."""
+        logger.warning("X-Mock-Fault: reset: dropped %s %s", scope["method"], scope["path"])
+        await drop_connection(scope)
+
+
+async def drop_connection(scope: Scope) -> None:
+    """Abort the request's TCP connection with a reset (SO_LINGER 0). uvicorn's request
+    cycle holds the transport; once it has seen the connection go, it neither answers nor
+    logs. Served some other way (in process), ConnectionDropped is raised instead."""
+    cycle = getattr(scope.get(SERVER_SEND), "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if not callable(getattr(transport, "abort", None)):  # uvloop's are no asyncio.Transport
         raise ConnectionDropped("X-Mock-Fault: reset")
+    assert transport is not None
+    connection = transport.get_extra_info("socket")
+    if connection is not None:
+        with suppress(OSError):
+            linger_zero = struct.pack("ii", 1, 0)
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger_zero)
+    transport.abort()
+    for _ in range(100):  # connection_lost runs on a later turn of the loop
+        if getattr(cycle, "disconnected", True):
+            return
+        await asyncio.sleep(0)
 
 
 @overload

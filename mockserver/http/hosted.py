@@ -1,119 +1,178 @@
 """The hosted capture page a validation's ``url`` opens, standing in for Verifik's own.
 
-``GET`` shows the validation and the choices; ``POST`` (a plain HTML form) completes the
-capture through the validate code path, then sends the user to ``redirectUrl`` with
-``?type=login&token=...`` as Verifik's page does. It works without JavaScript; a script only
-turns a chosen photo, or a webcam frame where the browser allows one, into the base64 the form
-sends.
+``GET`` shows the validation and the choices while it is open, and its outcome once it is
+not; ``POST`` (a plain HTML form) completes the capture through the validate code path, then
+sends the user to ``redirectUrl`` with ``?type=login&token=...`` as Verifik's page does. It
+works without JavaScript, a photo included (a multipart upload); a script only adds the
+webcam where the browser allows one. With a ``--signing-secret`` the page opens only to the
+``token`` its ``url`` carries, so no one can complete another's validation.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 from dataclasses import dataclass
-from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from mockserver.domain.hosted import HostedOutcome, complete_capture, redirect_target
-from mockserver.errors import BodyTooLargeError, MockError
-from mockserver.http.body import read_capped
+from mockserver import tokens
+from mockserver.domain.hosted import complete_capture, redirect_target
+from mockserver.errors import (
+    BiometricValidationNotFoundError,
+    MockError,
+    TenantNotFoundError,
+    TokenNotRightError,
+)
 from mockserver.http.context import ServerContext
+from mockserver.http.forms import FormPost, form_fields, read_form_post
+from mockserver.http.pages import error_page, refusal
+from mockserver.http.query import parse_query
 from mockserver.models import BiometricValidation
+from mockserver.models.control import HostedCaptureForm
+from mockserver.models.enums import BiometricValidationStatus, HostedOutcome, LivenessSessionStatus
+from mockserver.models.queries import HostedPageQuery
 from mockserver.store import TenantState
+from mockserver.timestamps import format_timestamp
+
+_OPEN = {BiometricValidationStatus.NEW, BiometricValidationStatus.PENDING}
 
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(_TEMPLATE.format(title=html.escape(title), body=body), status_code=status)
 
 
-def _find(request: Request) -> tuple[TenantState, BiometricValidation] | HTMLResponse:
+@dataclass(frozen=True)
+class HostedVisit:
+    """The validation a hosted page is about, and its tenant."""
+
+    context: ServerContext
+    tenant: TenantState
+    validation: BiometricValidation
+
+    def is_open(self) -> bool:
+        """Whether a capture can still complete it (its session active and in time)."""
+        session = self.tenant.liveness_sessions.get(str(self.validation.livenessSession))
+        return (
+            self.validation.status in _OPEN
+            and session is not None
+            and session.status is LivenessSessionStatus.ACTIVE
+            and session.expiresAt > self.tenant.clock.now()
+        )
+
+
+def visit(request: Request) -> HostedVisit:
+    """The validation of the page's path; 404 if there is none, and with a signing secret
+    403 unless the query's ``token`` is that validation's session token."""
     context = ServerContext.of(request)
     tenant = context.tenants.peek(request.path_params["client"])
-    validation = tenant.validations.get(request.path_params["id"]) if tenant else None
-    if tenant is None or validation is None:
-        return _page("Not found", "<p>No such biometric validation.</p>", 404)
-    return tenant, validation
+    if tenant is None:
+        raise TenantNotFoundError()
+    validation = tenant.validations.get(request.path_params["id"])
+    if validation is None:
+        raise BiometricValidationNotFoundError()
+    query = parse_query(request.scope["query_string"], HostedPageQuery)
+    if context.settings.signing_secret is not None:
+        _check_token(query.token or "", validation, context)
+    return HostedVisit(context, tenant, validation)
+
+
+def _check_token(token: str, validation: BiometricValidation, context: ServerContext) -> None:
+    try:
+        claims = tokens.verify(token, context.settings.session_secret)
+    except tokens.InvalidTokenError:
+        raise TokenNotRightError() from None
+    if claims.get("id") != validation.livenessSession:
+        raise TokenNotRightError()
 
 
 async def hosted_page(request: Request) -> Response:
-    """The capture page of one validation."""
-    found = _find(request)
-    if isinstance(found, Response):
-        return found
-    _, validation = found
-    facts = "".join(
-        f"<dt>{name}</dt><dd>{html.escape(str(value))}</dd>"
-        for name, value in [
-            ("Identifier", validation.identifier),
-            ("Type", validation.type.value),
-            ("Status", validation.status.value),
-            ("Returns to", validation.redirectUrl or "(no redirectUrl)"),
-        ]
+    """The capture page of one validation, or its outcome once it is closed."""
+    try:
+        found = visit(request)
+    except MockError as error:
+        return refusal(request, error, error_page("Not found", error, None, _TEMPLATE))
+    validation = found.validation
+    facts = _facts(
+        ("Identifier", validation.identifier),
+        ("Type", validation.type.value),
+        ("Status", validation.status.value),
+        ("Returns to", validation.redirectUrl or "(no redirectUrl)"),
     )
-    return _page(f"Verify {validation.identifier}", f"<dl>{facts}</dl>{_FORM}")
+    if found.is_open():
+        return _page(f"Verify {validation.identifier}", f"<dl>{facts}</dl>{_FORM}")
+    return _page(f"Already {validation.status.value}", _outcome(validation, facts))
+
+
+def _facts(*pairs: tuple[str, object]) -> str:
+    return "".join(f"<dt>{name}</dt><dd>{html.escape(str(value))}</dd>" for name, value in pairs)
+
+
+def _outcome(validation: BiometricValidation, facts: str) -> str:
+    """What a closed validation came to, instead of a form that can no longer work."""
+    scores = validation.biometricData.livenessScore if validation.biometricData else None
+    details = _facts(
+        ("Liveness score", "" if scores is None else scores),
+        ("Updated", format_timestamp(validation.updatedAt)),
+    )
+    back = redirect_target(validation, status=validation.status.value)
+    link = f'<p><a href="{html.escape(back)}">Back to the app</a></p>' if back else ""
+    return (
+        f"<p role=status>This validation is <strong>{validation.status.value}</strong>: "
+        f"the capture can no longer be sent.</p><dl>{facts}{details}</dl>{link}"
+    )
 
 
 @dataclass(frozen=True)
-class HostedForm:
-    """What the page's form sent."""
+class HostedCapture:
+    """What the page's form asks for."""
 
     outcome: HostedOutcome
     liveness_score: float
     image: str | None
 
 
-def read_form(raw: bytes) -> HostedForm:
-    """The form, checked; ValueError names what is off."""
-    form = parse_qs(raw.decode())
-    score = float(form.get("livenessScore", ["0.3"])[0] or 0.3)
-    if not 0 <= score <= 1:
-        raise ValueError(f"livenessScore {score} is not from 0 to 1")
-    return HostedForm(
-        outcome=HostedOutcome(form.get("outcome", [""])[0]),
-        liveness_score=score,
-        image=form.get("image", [""])[0] or None,
+def read_capture(form: FormPost) -> HostedCapture:
+    """The form, checked (409 naming a field out of shape); a photo uploaded without
+    JavaScript arrives as the file ``photo``, one read by the script as ``image``."""
+    fields = form_fields(form, HostedCaptureForm)
+    photo = form.files.get("photo")
+    return HostedCapture(
+        outcome=fields.outcome,
+        liveness_score=float(fields.livenessScore or 0.3),
+        image=base64.b64encode(photo).decode() if photo else fields.image,
     )
 
 
 async def complete_hosted(request: Request) -> Response:
     """Complete the capture as the form asks, then send the user back."""
-    found = _find(request)
-    if isinstance(found, Response):
-        return found
-    tenant, validation = found
-    context = ServerContext.of(request)
+    validation: BiometricValidation | None = None
     try:
-        form = read_form(await read_capped(request, context.settings.max_body_bytes))
-    except BodyTooLargeError as error:
-        return _page("Photo too large", f"<p>{html.escape(error.message)}</p>", 413)
-    except ValueError:  # UnicodeDecodeError is one too
-        return _page("Bad form", "<p>Choose one of the outcomes.</p>", 400)
-    session = tenant.liveness_sessions[str(validation.livenessSession)]
-    try:
-        result = complete_capture(
-            tenant, session, form.outcome, context.settings, form.liveness_score, form.image
+        found = visit(request)
+        validation = found.validation
+        settings = found.context.settings
+        form = read_capture(
+            await read_form_post(request, settings.max_body_bytes, settings.public_url)
         )
+        session = found.tenant.liveness_sessions[str(validation.livenessSession)]
+        try:
+            result = complete_capture(
+                found.tenant, session, form.outcome, settings, form.liveness_score, form.image
+            )
+        finally:
+            found.context.finish_request(found.tenant.client.id)
     except MockError as error:
-        return _refused(validation, error)
-    finally:
-        context.finish_request(tenant.client.id)
+        back = redirect_target(validation, error=error.code) if validation else None
+        return refusal(request, error, error_page("Not verified", error, back, _TEMPLATE))
     target = redirect_target(validation, token=result.token)
     if target:
         return RedirectResponse(target, status_code=303)
     return _page("Verified", f"<p>Verified. Token:</p><pre>{html.escape(result.token)}</pre>")
 
 
-def _refused(validation: BiometricValidation, error: MockError) -> HTMLResponse:
-    back = redirect_target(validation, error=error.code)
-    link = f'<p><a href="{html.escape(back)}">Back to the app</a></p>' if back else ""
-    message = f"<p><strong>{error.code}</strong>: {html.escape(error.message)}</p>"
-    return _page("Not verified", message + link, error.status)
-
-
-_FORM = """<form method=post>
+_FORM = """<form method=post enctype=multipart/form-data>
 <fieldset><legend>What happens</legend>
 <label><input type=radio name=outcome value=pass checked> Pass</label><br>
 <label><input type=radio name=outcome value=fail_liveness> Fail liveness with score
@@ -121,7 +180,8 @@ _FORM = """<form method=post>
 <label><input type=radio name=outcome value=no_match> No matching person</label><br>
 <label><input type=radio name=outcome value=expire> Let the session expire</label>
 </fieldset>
-<p><label>Or a photo of your own: <input type=file id=photo accept="image/jpeg,image/png"></label>
+<p><label>Or a photo of your own:
+<input type=file name=photo id=photo accept="image/jpeg,image/png"></label>
 <input type=hidden name=image id=image></p>
 <p id=camera hidden><button type=button id=start-camera>Use the camera</button>
 <button type=button id=snap hidden>Take the photo</button> <span id=camera-status></span><br>
@@ -129,12 +189,8 @@ _FORM = """<form method=post>
 <button type=submit>Send capture</button></form>
 <script>
 const image = document.getElementById("image");
+const photo = document.getElementById("photo");
 const cameraStatus = document.getElementById("camera-status");
-document.getElementById("photo").addEventListener("change", (event) => {
-  const reader = new FileReader();
-  reader.onload = () => { image.value = reader.result.split(",")[1]; };
-  reader.readAsDataURL(event.target.files[0]);
-});
 if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
   const video = document.getElementById("preview"), snap = document.getElementById("snap");
   document.getElementById("camera").hidden = false;
@@ -154,6 +210,7 @@ if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     canvas.height = video.videoHeight;
     canvas.getContext("2d").drawImage(video, 0, 0);
     image.value = canvas.toDataURL("image/jpeg", 0.85).split(",")[1];
+    photo.value = "";
     video.srcObject.getTracks().forEach((track) => track.stop());
     video.hidden = true;
     cameraStatus.textContent = `Photo taken (${canvas.width}x${canvas.height}).`;

@@ -21,6 +21,7 @@ from mockserver.http.body import read_body
 from mockserver.http.context import ADMIN_HEADER, ServerContext
 from mockserver.http.faults import apply_fault
 from mockserver.http.journaling import note_request
+from mockserver.http.origins import served_base_url
 from mockserver.http.query import parse_query
 from mockserver.http.responses import json_response
 from mockserver.http.scenario_headers import score_overrides
@@ -62,9 +63,9 @@ class Call(Generic[Query, Body]):
 
     @cached_property
     def base_url(self) -> str:
-        """Where the caller reached this server (``http://host:port``), worked out only by the
-        operations that need it: building it costs every request a little."""
-        return str(self.request.base_url).rstrip("/")
+        """Where users reach this server (``--public-url``, else the address it serves on),
+        worked out only by the operations that build links; never the ``Host`` header."""
+        return served_base_url(self.request.scope, self.settings.public_url)
 
     @cached_property
     def overrides(self) -> ScoreOverrides:

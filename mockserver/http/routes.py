@@ -41,11 +41,12 @@ from mockserver.models.requests import (
 def _create_validation(
     call: Call[NoQuery, CreateBiometricValidationRequest],
 ) -> CreatedBiometricValidationResponse:
+    settings = call.settings
     record = validations.create_validation(
-        call.tenant, call.body, call.settings.session_ttl, call.base_url
+        call.tenant, call.body, settings.session_ttl, call.base_url, settings.session_secret
     )
     session = call.tenant.liveness_sessions[str(record.livenessSession)]
-    token = session_token(session, call.settings.session_secret)
+    token = session_token(session, settings.session_secret)
     created = CreatedBiometricValidation(**dict(record), token=token)
     return CreatedBiometricValidationResponse(data=created)
 

@@ -6,8 +6,10 @@ left out of a response, never sent as ``null``; a request that sends ``null`` is
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Self
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -36,6 +38,41 @@ RequestInstant = Annotated[
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
 """An instant a client sends: an ISO-8601 string with its zone, nothing looser."""
+
+_HOST = re.compile(r"^([a-z0-9_-]+\.)*[a-z0-9_-]+\.?$|^[0-9a-f:.]*:[0-9a-f:.]*$")
+"""A host name, an IPv4 address, or an IPv6 one (``urlsplit`` gives it without brackets)."""
+_URL_TEXT = re.compile(r"^[\x21-\x7e]+$")
+
+
+def read_web_url(value: str) -> str:
+    """An absolute http(s) URL a browser or an HTTP client can follow, as given; anything
+    else (``javascript:``, a port that is no number, spaces or line breaks) is refused."""
+    example = "an http(s) URL, e.g. https://example.com/webhook"
+    if not _URL_TEXT.match(value):
+        raise ValueError(f"{example}, without spaces, line breaks or characters beyond ASCII")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - read for the ValueError a port that is no number raises
+    except ValueError as error:
+        raise ValueError(f"{example} ({error})") from None
+    if parts.scheme not in ("http", "https") or not _HOST.match(parts.hostname or ""):
+        raise ValueError(example)
+    return value
+
+
+WebUrl = Annotated[
+    str,
+    AfterValidator(read_web_url),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "uri",
+            "pattern": "^https?://[\\x21-\\x7e]+$",
+            "description": "An absolute http or https URL; any other scheme is refused.",
+        }
+    ),
+]
+"""A URL the mock sends a user's browser or a webhook to: absolute, http or https."""
 
 Score = Annotated[float, Field(ge=0, le=1)]
 """A score from 0.0 to 1.0, higher is better (Verifik's range)."""

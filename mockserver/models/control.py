@@ -6,8 +6,16 @@ from typing import Literal
 
 from pydantic import Field
 
-from mockserver.models.base import RequestBody, RequestInstant, Score, Timestamp, WireModel
-from mockserver.models.enums import ProjectFlowType
+from mockserver.models.base import (
+    RequestBody,
+    RequestInstant,
+    Score,
+    Timestamp,
+    WebUrl,
+    WireModel,
+)
+from mockserver.models.enums import HostedOutcome, ProjectFlowType
+from mockserver.models.requests import Image
 
 
 class ScenarioRuleBody(RequestBody):
@@ -60,16 +68,22 @@ class SetClockBody(RequestBody):
 
 
 class JournalEntry(WireModel):
-    """One request the mock answered, or one webhook attempt it made; no body, no secret."""
+    """One request the mock answered, one webhook attempt it made, or one tenant it evicted
+    from memory; no body, no secret."""
 
-    kind: Literal["request", "webhook"]
+    kind: Literal["request", "webhook", "eviction"]
     at: Timestamp = Field(description="Wall-clock time the entry was made.")
     client: str | None = Field(default=None, description="The tenant, when it is known.")
-    method: str
-    path: str = Field(description="The path (or webhook URL), with no query string.")
+    method: str | None = Field(default=None, description="Absent for an eviction.")
+    path: str | None = Field(
+        default=None,
+        description="The path, with no query string; for a webhook, its URL without "
+        "credentials and with every query value `REDACTED`. Absent for an eviction.",
+    )
     operation: str | None = None
     status: int | None = Field(default=None, description="HTTP status; absent: no answer.")
-    durationMs: float
+    durationMs: float | None = Field(default=None, description="Absent for an eviction.")
+    note: str | None = Field(default=None, description="What an eviction means for the tenant.")
 
 
 class JournalList(WireModel):
@@ -142,7 +156,7 @@ class FixtureFlow(RequestBody):
     type: ProjectFlowType
     livenessMinScore: Score = 0.55
     searchMinScore: Score = 0.85
-    webhookUrl: str | None = None
+    webhookUrl: WebUrl | None = None
     withCollection: bool = Field(
         default=True, description="false: a flow with no collection (COLLECTION_NOT_SET)."
     )
@@ -200,3 +214,36 @@ class EmailOutbox(WireModel):
 
     success: Literal[True] = True
     data: list[SentEmail]
+
+
+class HealthView(WireModel):
+    """``GET /healthz``: the mock is up."""
+
+    status: Literal["ok"] = "ok"
+
+
+SCORE_TEXT = r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?)$"
+"""A score from 0 to 1 as a form writes it."""
+
+
+class HostedCaptureForm(RequestBody):
+    """The hosted page's form (blank fields count as not sent)."""
+
+    outcome: HostedOutcome = Field(description="What happens to the capture.")
+    livenessScore: str | None = Field(
+        default=None, pattern=SCORE_TEXT, description="The score of `fail_liveness`, 0 to 1."
+    )
+    image: Image | None = Field(
+        default=None, description="A photo of the user's own (JPEG or PNG), as base64."
+    )
+
+
+class DashboardForm(RequestBody):
+    """A dashboard form's fields, whichever action it posts (blank counts as not sent)."""
+
+    minutes: str | None = Field(default=None, pattern=r"^[0-9]{1,6}$")
+    identifier: str | None = Field(default=None, min_length=1, max_length=200)
+    livenessScore: str | None = Field(default=None, pattern=SCORE_TEXT)
+    searchScore: str | None = Field(default=None, pattern=SCORE_TEXT)
+    times: str | None = Field(default=None, pattern=r"^[1-9][0-9]{0,5}$")
+    delivery: str | None = Field(default=None, description="A webhook delivery's id.")

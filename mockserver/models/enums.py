@@ -119,3 +119,12 @@ class DeviceOs(StrEnum):
     DESKTOP = "DESKTOP"
     IOS = "IOS"
     ANDROID = "ANDROID"
+
+
+class HostedOutcome(StrEnum):
+    """What the user of the mock's hosted capture page chose to happen."""
+
+    PASS = "pass"
+    FAIL_LIVENESS = "fail_liveness"
+    NO_MATCH = "no_match"
+    EXPIRE = "expire"

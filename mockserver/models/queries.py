@@ -147,3 +147,22 @@ class ResetQuery(ScopeQuery):
         le=2**32 - 1,
         description="Seed the caller's tenant afresh from this seed instead of the server's.",
     )
+
+
+class DashboardQuery(QueryModel):
+    """``GET /__mock__/ui``."""
+
+    client: str | None = Field(default=None, description="The tenant to show.")
+    refresh: int | None = Field(
+        default=None, ge=1, le=3600, description="Reload the page every N seconds."
+    )
+
+
+class HostedPageQuery(QueryModel):
+    """``/__mock__/hosted/{client}/{id}``."""
+
+    token: str | None = Field(
+        default=None,
+        description="The validation's session token, as its `url` carries it; required by a "
+        "server with `--signing-secret`.",
+    )

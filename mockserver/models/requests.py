@@ -6,7 +6,7 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
-from mockserver.models.base import RecordId, RequestBody, RequestInstant, Score
+from mockserver.models.base import RecordId, RequestBody, RequestInstant, Score, WebUrl
 from mockserver.models.enums import (
     BiometricValidationType,
     Calibration,
@@ -36,8 +36,8 @@ class CreateBiometricValidationRequest(RequestBody):
     identifier: str = Field(min_length=1)
     type: BiometricValidationType
     expiresAt: RequestInstant | None = None
-    redirectUrl: str | None = None
-    webhookUrl: str | None = None
+    redirectUrl: WebUrl | None = None
+    webhookUrl: WebUrl | None = None
     requires2FA: bool = False
     ipAddress: str | None = None
     sendViaEmail: bool = False
@@ -92,5 +92,5 @@ class CreateProjectFlowRequest(RequestBody):
     searchMinScore: Score = 0.85
     searchMode: SearchMode = SearchMode.ACCURATE
     assignedCollection: RecordId | None = None
-    redirectUrl: str | None = None
-    webhookUrl: str | None = None
+    redirectUrl: WebUrl | None = None
+    webhookUrl: WebUrl | None = None

@@ -4,6 +4,7 @@ Installed with the ``verifik-mock`` package and activated through the ``pytest11
 point; the fixtures hand out ``mockserver.testing.VerifikMock`` handles.
 """
 
+from mockserver.samples import sample_image
 from mockserver.testing import Scenario, VerifikMock, VerifikMockError
 
-__all__ = ["Scenario", "VerifikMock", "VerifikMockError"]
+__all__ = ["Scenario", "VerifikMock", "VerifikMockError", "sample_image"]

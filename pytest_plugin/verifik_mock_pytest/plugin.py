@@ -122,17 +122,22 @@ def verifik_http_transport() -> Iterator[httpx.HTTPTransport]:
 @pytest.fixture
 def verifik(
     request: pytest.FixtureRequest, verifik_server: str, verifik_http_transport: httpx.HTTPTransport
-) -> VerifikMock:
-    """This test's own Verifik, over HTTP: a fresh tenant of the session's mock."""
+) -> Iterator[VerifikMock]:
+    """This test's own Verifik, over HTTP: a fresh tenant of the session's mock, released
+    when the test ends."""
     # Not closed per test: closing a client closes its transport, which the session owns.
     http = httpx.Client(base_url=verifik_server, transport=verifik_http_transport, timeout=30)
-    return _handle(request, http)
+    handle = _handle(request, http)
+    yield handle
+    handle.release()
 
 
 @pytest.fixture
 def verifik_in_process(
     request: pytest.FixtureRequest, verifik_transport: PortalTransport
-) -> VerifikMock:
+) -> Iterator[VerifikMock]:
     """This test's own Verifik, in process: point a client at it with its ``transport``."""
     http = httpx.Client(base_url=IN_PROCESS_URL, transport=verifik_transport, timeout=30)
-    return _handle(request, http, verifik_transport)
+    handle = _handle(request, http, verifik_transport)
+    yield handle
+    handle.release()
