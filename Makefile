@@ -11,7 +11,13 @@ SEED   ?= 0
 
 EXAMPLES_VENV := .venv-examples
 
-.PHONY: setup browser run test lint typecheck pytest examples contract bench clean
+# Redocly CLI lints the contract; npm installs it here (git-ignored), one folder per version
+# so that changing the pin installs the new one.
+REDOCLY_VERSION := 2.77.0
+REDOCLY_DIR     := .tools/redocly/$(REDOCLY_VERSION)
+REDOCLY         := $(REDOCLY_DIR)/node_modules/.bin/redocly
+
+.PHONY: setup browser run test lint lint-contract typecheck pytest examples contract bench clean
 
 setup: $(STAMP)
 
@@ -27,9 +33,20 @@ run: $(STAMP)
 
 test: lint typecheck pytest examples
 
-lint: $(STAMP)
+lint: $(STAMP) lint-contract
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+$(REDOCLY):
+	npm install --prefix $(REDOCLY_DIR) --save-exact --no-audit --no-fund --silent \
+	  @redocly/cli@$(REDOCLY_VERSION)
+
+# The contract against redocly.yaml's rules. Its output is shown only when it fails: on
+# Node 20 every run prints a deprecation banner, which would bury the rest of `make test`.
+lint-contract: $(REDOCLY)
+	@out=$$($(REDOCLY) lint --config redocly.yaml contracts/verifik.openapi.yaml 2>&1) \
+	  || { printf '%s\n' "$$out"; exit 1; }
+	@echo "redocly lint: contracts/verifik.openapi.yaml passes redocly.yaml's rules"
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -64,4 +81,4 @@ contract: $(STAMP)
 	$(BIN)/python -c 'from mockserver.contract import main; main()'
 
 clean:
-	rm -rf $(VENV) $(EXAMPLES_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(EXAMPLES_VENV) .tools/redocly .pytest_cache .mypy_cache .ruff_cache

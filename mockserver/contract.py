@@ -109,7 +109,11 @@ def component_schemas() -> dict[str, Any]:
 
 
 def component_parameters() -> dict[str, Any]:
-    """The path parameters, and each operation's query parameters as ``<QueryModel>.<name>``."""
+    """The path parameters, and each operation's query parameters as ``<QueryModel>.<field>``.
+
+    A query parameter is keyed by its model field's name, not its wire name: component keys
+    may not hold the brackets of Verifik's ``populates[]``.
+    """
     parameters: dict[str, Any] = {
         name: {
             "name": name,
@@ -126,10 +130,11 @@ def component_parameters() -> dict[str, Any]:
             ref_template="#/components/schemas/{model}", schema_generator=OmittedNotNull
         )
         required = set(schema.get("required", []))
+        fields = {info.alias or field: field for field, info in query_model.model_fields.items()}
         for name, prop in schema.get("properties", {}).items():
             description = prop.pop("description", "")
             prop.pop("title", None)
-            parameters[f"{query_model.__name__}.{name}"] = {
+            parameters[f"{query_model.__name__}.{fields[name]}"] = {
                 "name": name,
                 "in": "query",
                 "required": name in required,
