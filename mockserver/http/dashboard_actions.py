@@ -38,10 +38,11 @@ def _advance(context: ServerContext, tenant: TenantState, form: DashboardForm) -
 
 def _set_rule(context: ServerContext, tenant: TenantState, form: DashboardForm) -> None:
     scores = {"livenessScore": form.livenessScore, "searchScore": form.searchScore}
-    given: dict[str, object] = {name: float(text) for name, text in scores.items() if text}
+    rule: dict[str, object] = {name: float(text) for name, text in scores.items() if text}
     if form.times:
-        given["times"] = int(form.times)
-    control.set_rule(tenant, ScenarioRuleBody(identifier=form.identifier or "*", **given))
+        rule["times"] = int(form.times)
+    rule["identifier"] = form.identifier or "*"
+    control.set_rule(tenant, ScenarioRuleBody.model_validate(rule))
 
 
 def _clear_rule(context: ServerContext, tenant: TenantState, form: DashboardForm) -> None:
