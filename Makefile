@@ -1,10 +1,11 @@
 # verifik-mock: `make run` starts the mock on 127.0.0.1:8000; `make test` runs every check.
 # Both set up their own virtual environment (.venv) on first use.
 
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime-stamp
+DEV     := $(VENV)/.dev-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SEED   ?= 0
@@ -19,21 +20,28 @@ REDOCLY         := $(REDOCLY_DIR)/node_modules/.bin/redocly
 
 .PHONY: setup browser run test lint lint-contract typecheck pytest examples contract bench clean
 
-setup: $(STAMP)
+setup: $(DEV)
 
-$(STAMP): pyproject.toml
+# `make run` needs the package and what it runs on, nothing more (about a minute less than
+# the dev tools, and no browser driver or type checker on a machine that only serves).
+$(RUNTIME): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "verifik-mock needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	@touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(RUNTIME)
 
-run: $(STAMP)
+# Everything `make test` runs: pytest, ruff, mypy, Playwright...
+$(DEV): $(RUNTIME)
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(DEV)
+
+run: $(RUNTIME)
 	$(BIN)/verifik-mock serve --host $(HOST) --port $(PORT) --seed $(SEED)
 
 test: lint typecheck pytest examples
 
-lint: $(STAMP) lint-contract
+lint: $(DEV) lint-contract
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -48,7 +56,7 @@ lint-contract: $(REDOCLY)
 	  || { printf '%s\n' "$$out"; exit 1; }
 	@echo "redocly lint: contracts/verifik.openapi.yaml passes redocly.yaml's rules"
 
-typecheck: $(STAMP)
+typecheck: $(DEV)
 	$(BIN)/mypy
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot work
@@ -58,7 +66,7 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-pytest: $(STAMP) browser
+pytest: $(DEV) browser
 	$(BIN)/pytest -n 2
 
 # The downstream example app's suite, run against verifik-mock installed from scratch (a
@@ -72,12 +80,12 @@ examples:
 
 # verifik-mock side by side with Prism, WireMock and a bare Starlette app (about 6 minutes;
 # installs wrk, Prism and WireMock when missing): bench/README.md says what and how.
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Refresh the contract's generated part (component schemas, parameters, error responses)
 # after changing a model; a test fails until it is done.
-contract: $(STAMP)
+contract: $(DEV)
 	$(BIN)/python -c 'from mockserver.contract import main; main()'
 
 clean:

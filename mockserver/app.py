@@ -8,12 +8,12 @@ from functools import partial
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Receive, Scope, Send
 
 from mockserver.domain.world import build_tenant
 from mockserver.errors import MockError
 from mockserver.http.context import ServerContext
+from mockserver.http.cors import EnvelopeCors
 from mockserver.http.dashboard import DASHBOARD_ROUTES
 from mockserver.http.dashboard_actions import DASHBOARD_ACTION_ROUTES
 from mockserver.http.docs import DOC_ROUTES
@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         + DASHBOARD_ACTION_ROUTES,
         middleware=[
             Middleware(
-                CORSMiddleware,
+                EnvelopeCors,
                 allow_origins=list(settings.cors_origins),
                 allow_origin_regex=LOCAL_ORIGINS,
                 allow_methods=["GET", "POST", "DELETE"],

@@ -7,6 +7,7 @@ no other module decides statuses::
     MockError
     ├── AuthenticationError          401 UNAUTHORIZED
     ├── InvalidParametersError       400 INVALID_PARAMETERS
+    ├── CorsRefusedError             400 CORS_NOT_ALLOWED
     ├── HeaderTooLargeError          431 HEADER_TOO_LARGE
     ├── MalformedBodyError           400 INVALID_BODY
     ├── BodyTooLargeError            413 PAYLOAD_TOO_LARGE
@@ -72,6 +73,14 @@ class InvalidParametersError(MockError):
 
     status = 400
     code = "INVALID_PARAMETERS"
+
+
+class CorsRefusedError(MockError):
+    """A browser's CORS preflight asked for an origin, method or header the mock does not
+    allow: start it with ``--cors-origin <your front end's origin>``."""
+
+    status = 400
+    code = "CORS_NOT_ALLOWED"
 
 
 class HeaderTooLargeError(MockError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import socket
 import struct
 from contextlib import suppress
@@ -34,6 +35,7 @@ reset closes (middleware wraps the ``send`` every layer below sees)."""
 LATENCY_HEADER = "x-mock-latency-ms"
 FAULT_HEADER = "x-mock-fault"
 RETRY_AFTER_SECONDS = "1"
+_MILLISECONDS = re.compile(r"^[0-9]{1,9}$")
 TIMEOUT_HOLD_SECONDS = 30.0
 """How long ``X-Mock-Fault: timeout`` holds the answer when no latency is given."""
 
@@ -56,7 +58,7 @@ def read_latency(headers: Headers, max_latency_ms: int) -> float:
     raw = headers.get(LATENCY_HEADER)
     if raw is None:
         return 0.0
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > max_latency_ms:
+    if not _MILLISECONDS.match(raw) or int(raw) > max_latency_ms:
         raise InvalidParametersError(
             f"Invalid header '{LATENCY_HEADER}': milliseconds from 0 to {max_latency_ms}"
         )
