@@ -20,7 +20,12 @@ from pydantic_core import core_schema
 
 from mockserver import errors
 from mockserver.http.routes import ALL_OPERATIONS
-from mockserver.models.control import DashboardForm, HealthView, HostedCaptureForm
+from mockserver.models.control import (
+    DashboardForm,
+    HealthView,
+    HostedCaptureForm,
+    HostedCaptureUpload,
+)
 from mockserver.models.envelopes import ErrorResponse
 from mockserver.models.queries import DashboardQuery, HostedPageQuery, QueryModel
 
@@ -83,7 +88,7 @@ class OmittedNotNull(GenerateJsonSchema):
 
 PAGE_RESPONSES: tuple[type[BaseModel], ...] = (ErrorResponse, HealthView)
 """Responses of routes outside the operation table (every error; ``/healthz``)."""
-PAGE_FORMS: tuple[type[BaseModel], ...] = (HostedCaptureForm, DashboardForm)
+PAGE_FORMS: tuple[type[BaseModel], ...] = (HostedCaptureForm, HostedCaptureUpload, DashboardForm)
 """The forms of the mock's own pages."""
 PAGE_QUERIES: tuple[type[QueryModel], ...] = (DashboardQuery, HostedPageQuery)
 """The query parameters of the mock's own pages."""
@@ -172,7 +177,22 @@ def generated_components() -> dict[str, Any]:
             "parameters": component_parameters(),
             "responses": component_responses(),
             "securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "A client token: a JWT whose `clientId` claim names the "
+                    "client (the mock takes any non-empty token unless started with "
+                    "`--signing-secret`).",
+                },
+                "livenessSessionToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "The liveness-session token of a validation's create "
+                    "answer (`data.token`), which only `validate` takes; a client token there "
+                    "answers 403 `TOKEN_NOT_RIGHT`.",
+                },
             },
         }
     }

@@ -167,12 +167,22 @@ def detect_drift(left: httpx.Client, right: httpx.Client) -> list[OperationDrift
     lists = {op: (_get(left, path), _get(right, path)) for op, path in LIST_REQUESTS.items()}
     drifts = [compare(op, *answers) for op, answers in lists.items()]
     for operation, (list_operation, template) in RETRIEVE_REQUESTS.items():
-        left_list, right_list = lists[list_operation]
-        left_id, right_id = _first_id(left_list), _first_id(right_list)
-        left_answer = _get(left, template.format(id=left_id)) if left_id else None
-        right_answer = _get(right, template.format(id=right_id)) if right_id else None
+        left_answer, right_answer = (
+            _retrieve(client, listed, template)
+            for client, listed in zip((left, right), lists[list_operation], strict=True)
+        )
         drifts.append(compare(operation, left_answer, right_answer))
     return drifts
+
+
+def _retrieve(client: httpx.Client, listed: Answer, template: str) -> Answer:
+    """Retrieve the first record the side's list answered; why not, when it cannot."""
+    if isinstance(listed, httpx.Response) and listed.status_code in REFUSED:
+        return f"nothing to retrieve: its list {REFUSED[listed.status_code]}"
+    if isinstance(listed, str):
+        return f"nothing to retrieve: {listed}"
+    record_id = _first_id(listed)
+    return _get(client, template.format(id=record_id)) if record_id else None
 
 
 def _get(client: httpx.Client, path: str) -> httpx.Response | str:

@@ -11,11 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mockserver import Settings, create_app
+from mockserver import Settings, create_app, tokens
 from mockserver.conformance import ContractOptions, run_contract
 from mockserver.drift import OperationDrift, detect_drift
+from mockserver.http.routes import ALL_OPERATIONS
 from mockserver.server import serve_in_thread
 from tests.drifted_mock import SECRET, TOKEN, VARIANTS, drifted_app
+from tests.ports import free_port
 
 pytest_plugins = ["pytester"]
 
@@ -48,6 +50,23 @@ def test_contract_passes_on_the_mock_over_http_with_over_5000_requests() -> None
     assert result.passed, [(o.label, o.failures) for o in result.failing()]
     assert result.cases >= 5000
     assert len(result.operations) >= 25
+
+
+def test_contract_run_checks_validate_with_session_tokens_and_lists_it() -> None:
+    with serve_in_thread(create_app(Settings(signing_secret=SECRET))) as mock:
+        result = run_contract(ContractOptions(mock.base_url, TOKEN, max_examples=10), quiet)
+        journal = httpx.get(
+            f"{mock.base_url}/__mock__/journal",
+            params={"scope": "all", "limit": 1000},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        ).json()["data"]
+    validated = {e["status"] for e in journal if e["path"] == "/v2/biometric-validations/validate"}
+    assert {200, 409} <= validated
+    assert result.passed, [(o.label, o.failures) for o in result.failing()]
+    assert result.operations["POST /v2/biometric-validations/validate"].cases > 0
+    served = {f"{op.method} {op.path}" for op in ALL_OPERATIONS}
+    disabled = {"POST /__mock__/faults"}  # contracts/schemathesis.toml says why
+    assert served - disabled <= result.operations.keys()
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -145,7 +164,68 @@ def test_drift_command_prints_the_differences_and_fails(tmp_path: Path) -> None:
     assert "2 of 7 operations differ" in done.stdout
 
 
-def test_contract_run_without_a_token_is_skipped_not_failed() -> None:
-    result = run_contract(ContractOptions("https://api.verifik.co", token=None), quiet)
-    assert result.passed
-    assert "VERIFIK_TOKEN" in str(result.skipped)
+def test_contract_command_without_a_token_exits_2_saying_why() -> None:
+    with serve_in_thread(create_app(Settings())) as mock:
+        done = subprocess.run(
+            [str(BIN / "verifik-mock"), "contract", "--base-url", mock.base_url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={name: value for name, value in os.environ.items() if name != "VERIFIK_TOKEN"},
+        )
+    assert done.returncode == 2
+    assert "no token" in done.stdout
+    assert "contract checks did not run" in done.stdout
+
+
+def test_contract_against_a_mock_taking_any_token_skips_only_the_auth_check_and_says_so() -> None:
+    with serve_in_thread(create_app(Settings())) as mock:
+        done = subprocess.run(
+            [str(BIN / "verifik-mock"), "contract", "--base-url", mock.base_url,
+             "--token", "any-token-at-all", "--max-examples", "5"],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "note: this verifik-mock accepts any token" in done.stdout
+    assert "--signing-secret" in done.stdout
+    assert "ST401" not in done.stdout
+
+
+def drift_command(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """``verifik-mock drift`` with ``arguments``, its output captured."""
+    command = [str(BIN / "verifik-mock"), "drift", *arguments]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def test_drift_sends_each_side_its_own_token() -> None:
+    other_secret = "other-secret"
+    other_token = tokens.encode({"clientId": "drift-checks"}, other_secret)
+    with (
+        serve_in_thread(create_app(Settings(signing_secret=SECRET))) as left,
+        serve_in_thread(create_app(Settings(signing_secret=other_secret))) as right,
+    ):
+        done = drift_command(
+            "--left", left.base_url, "--left-token", TOKEN,
+            "--right", right.base_url, "--right-token", other_token,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stdout
+    assert "0 of 7 operations differ" in done.stdout
+
+
+def test_drift_where_a_side_refuses_its_token_is_an_error_not_a_match() -> None:
+    with (
+        serve_in_thread(create_app(Settings(signing_secret=SECRET))) as left,
+        serve_in_thread(create_app(Settings(signing_secret="another"))) as right,
+    ):
+        done = drift_command("--left", left.base_url, "--right", right.base_url, "--token", TOKEN)
+    assert done.returncode == 2
+    assert "ERROR right refused the token (401): check --right-token" in done.stdout
+    assert "7 could not be compared" in done.stdout
+
+
+def test_drift_against_a_server_that_is_not_there_says_so() -> None:
+    with serve_in_thread(create_app(Settings())) as left:
+        gone = f"http://127.0.0.1:{free_port()}"
+        done = drift_command("--left", left.base_url, "--right", gone, "--token", "t")
+    assert done.returncode == 2
+    assert f"ERROR right: no connection to {gone}" in done.stdout

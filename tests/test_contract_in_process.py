@@ -6,19 +6,22 @@ every operation through schemathesis's phases, and a stateful run along the link
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
 from mockserver import Settings, create_app
+from mockserver.conformance import TOKEN_VARIABLE
 from mockserver.data_files import data_folder
 from tests.drifted_mock import SECRET, TOKEN
 
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+# schemathesis.toml reads the client token from the environment, as `verifik-mock contract`
+# sets it: it authenticates every operation but validate, whose token the links supply.
+os.environ[TOKEN_VARIABLE] = TOKEN
 app = create_app(Settings(signing_secret=SECRET))
 config = SchemathesisConfig.from_path(str(data_folder("contracts") / "schemathesis.toml"))
-config.projects.default.update(headers=AUTH)
 config.projects.default.generation.update(max_examples=15)
 # The app serves the contract file itself at /openapi.json (tests/test_contract.py holds it).
 schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
@@ -26,15 +29,10 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
 
 @schema.parametrize()
 def test_every_operation_conforms_in_process(case: Any) -> None:
-    case.call_and_validate(headers=AUTH)
+    case.call_and_validate()
 
 
-class StatefulRun(schema.as_state_machine()):  # type: ignore[misc]
-    """Follows the contract's links (create, then retrieve, list and validate) in process."""
-
-    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-        """Send each step with the contract tenant's token."""
-        return {"headers": AUTH}
-
+StatefulRun = schema.as_state_machine()
+"""Follows the contract's links (create, then retrieve, list and validate) in process."""
 
 TestStatefulRun = StatefulRun.TestCase

@@ -15,7 +15,7 @@ from mockserver.models.base import (
     WireModel,
 )
 from mockserver.models.enums import HostedOutcome, ProjectFlowType
-from mockserver.models.requests import Image
+from mockserver.models.requests import IMAGE_TEXT
 
 
 class ScenarioRuleBody(RequestBody):
@@ -222,8 +222,14 @@ class HealthView(WireModel):
     status: Literal["ok"] = "ok"
 
 
-SCORE_TEXT = r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?)$"
-"""A score from 0 to 1 as a form writes it."""
+SCORE_TEXT = r"(0(\.[0-9]{1,6})?|1(\.0{1,6})?)"
+"""A score from 0 to 1 as a form writes it (without anchors)."""
+
+
+def blank_or(text: str) -> str:
+    """A form field's pattern: ``text``, or blank (a browser sends every field, a blank one
+    meaning "not given")."""
+    return f"^({text})?$"
 
 
 class HostedCaptureForm(RequestBody):
@@ -231,19 +237,31 @@ class HostedCaptureForm(RequestBody):
 
     outcome: HostedOutcome = Field(description="What happens to the capture.")
     livenessScore: str | None = Field(
-        default=None, pattern=SCORE_TEXT, description="The score of `fail_liveness`, 0 to 1."
+        default=None,
+        pattern=blank_or(SCORE_TEXT),
+        description="The score of `fail_liveness`, 0 to 1.",
     )
-    image: Image | None = Field(
-        default=None, description="A photo of the user's own (JPEG or PNG), as base64."
+    image: str | None = Field(
+        default=None,
+        pattern=blank_or(IMAGE_TEXT),
+        description="A photo of the user's own (JPEG or PNG), as base64.",
+    )
+
+
+class HostedCaptureUpload(HostedCaptureForm):
+    """The hosted page's form as a browser sends it with a photo file (multipart)."""
+
+    photo: bytes | None = Field(
+        default=None, description="A photo file of the user's own (JPEG or PNG)."
     )
 
 
 class DashboardForm(RequestBody):
     """A dashboard form's fields, whichever action it posts (blank counts as not sent)."""
 
-    minutes: str | None = Field(default=None, pattern=r"^[0-9]{1,6}$")
-    identifier: str | None = Field(default=None, min_length=1, max_length=200)
-    livenessScore: str | None = Field(default=None, pattern=SCORE_TEXT)
-    searchScore: str | None = Field(default=None, pattern=SCORE_TEXT)
-    times: str | None = Field(default=None, pattern=r"^[1-9][0-9]{0,5}$")
+    minutes: str | None = Field(default=None, pattern=blank_or("[0-9]{1,6}"))
+    identifier: str | None = Field(default=None, max_length=200)
+    livenessScore: str | None = Field(default=None, pattern=blank_or(SCORE_TEXT))
+    searchScore: str | None = Field(default=None, pattern=blank_or(SCORE_TEXT))
+    times: str | None = Field(default=None, pattern=blank_or("[1-9][0-9]{0,5}"))
     delivery: str | None = Field(default=None, description="A webhook delivery's id.")

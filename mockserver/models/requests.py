@@ -17,11 +17,14 @@ from mockserver.models.enums import (
     SearchMode,
 )
 
+IMAGE_TEXT = r"(data:image/[a-zA-Z+.-]+;base64,)?[A-Za-z0-9+/]+={0,2}"
+"""Base64, raw or in a data URI (the pattern without its anchors)."""
+
 Image = Annotated[
     str,
     Field(
         min_length=4,
-        pattern=r"^(data:image/[a-zA-Z+.-]+;base64,)?[A-Za-z0-9+/]+={0,2}$",
+        pattern=f"^{IMAGE_TEXT}$",
         description="Raw base64 or a `data:image/...;base64,` URI of a JPEG or PNG.",
     ),
 ]
