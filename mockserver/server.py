@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import uvicorn
 from starlette.types import ASGIApp
+from uvicorn.config import HTTPProtocolType
 
 START_TIMEOUT_SECONDS = 10.0
 
@@ -34,15 +35,16 @@ class RunningServer:
 
 @contextmanager
 def serve_in_thread(
-    app: ASGIApp, host: str = "127.0.0.1", port: int = 0
+    app: ASGIApp, host: str = "127.0.0.1", port: int = 0, http: HTTPProtocolType = "auto"
 ) -> Iterator[RunningServer]:
-    """Serve ``app`` with uvicorn on ``host`` until the block ends; port 0 takes a free one."""
+    """Serve ``app`` with uvicorn on ``host`` until the block ends; port 0 takes a free one.
+    ``http`` picks uvicorn's parser (``auto``: httptools where installed, else h11)."""
     # IPPROTO_TCP, not the default 0: asyncio only sets TCP_NODELAY on connections of a
     # socket that says it is TCP, and without it every answer waits ~40 ms for a delayed ACK.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(app, http=http, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

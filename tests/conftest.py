@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import httpx
 import pytest
@@ -38,3 +39,21 @@ def anonymous(server: RunningServer) -> Iterator[httpx.Client]:
     """An HTTP client on the shared server that sends no ``Authorization``."""
     with httpx.Client(base_url=server.base_url, timeout=10) as http:
         yield http
+
+
+MockWith = Callable[[Settings], RunningServer]
+
+
+@pytest.fixture(scope="session")
+def mock_with() -> Iterator[MockWith]:
+    """Real mocks with other settings than the shared one's, each started on first use and
+    shared by the session: ``mock_with(Settings(admin_token="a"))``."""
+    with ExitStack() as stack:
+        started: dict[Settings, RunningServer] = {}
+
+        def server_with(settings: Settings) -> RunningServer:
+            if settings not in started:
+                started[settings] = stack.enter_context(serve_in_thread(create_app(settings)))
+            return started[settings]
+
+        yield server_with

@@ -189,6 +189,37 @@ def test_create_with_expires_at_in_year_one_is_accepted_and_reads_expired(
     assert (record["expiresAt"], record["status"]) == ("0001-01-01T00:00:00Z", "expired")
 
 
+@pytest.mark.parametrize("field", ["redirectUrl", "webhookUrl"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://example.com/file",
+        "//example.com/no-scheme",
+        "http://127.0.0.1:abc/x",
+        "http://127.0.0.1:99999/x",
+        "http://[::1/x",
+        "http://example.com/a\r\nX-Injected: 1",
+        "http://exa mple.com/",
+    ],
+    ids=["javascript", "data", "ftp", "no-scheme", "port-not-a-number", "port-out-of-range",
+         "broken-ipv6", "line-break", "space"],
+)  # fmt: skip
+def test_a_url_no_browser_or_http_client_should_follow_is_refused_at_create(
+    client: httpx.Client, field: str, url: str
+) -> None:
+    before = record_count(client, VALIDATIONS)
+    assert_refused(post_validation(client, VALID_VALIDATION | {field: url}), 409,
+                   "MISSING_PARAMETER", field)  # fmt: skip
+    assert record_count(client, VALIDATIONS) == before
+
+
+def test_a_flow_with_a_javascript_webhook_url_is_refused(client: httpx.Client) -> None:
+    body = {"project": PROJECT_ID, "name": "Bad", "type": "login", "webhookUrl": "javascript:x"}
+    assert_refused(client.post(PROJECT_FLOWS, json=body), 409, "MISSING_PARAMETER", "webhookUrl")
+
+
 def test_unknown_project_flow_is_refused_with_invalid_project_flow(
     client: httpx.Client,
 ) -> None:

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-import httpx
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import httpx
+import pytest
+
+from mockserver import Settings
 from mockserver.domain.tenancy import client_id_for_token
-from tests.answers import create_example_validation
+from mockserver.server import RunningServer
+from tests.answers import assert_error, create_example_validation
+from tests.conftest import MockWith
+
+
+@contextmanager
+def connect(server: RunningServer, token: str, admin: str) -> Iterator[httpx.Client]:
+    """A client of ``server`` as the tenant of ``token``, with the admin token."""
+    headers = {"Authorization": f"Bearer {token}", "X-Mock-Admin-Token": admin}
+    with httpx.Client(base_url=server.base_url, headers=headers) as http:
+        yield http
 
 
 def test_dashboard_lists_the_tenant_and_shows_its_new_validation(
@@ -92,3 +107,103 @@ def test_dashboard_can_reload_itself_for_a_live_journal(client: httpx.Client, to
         params={"client": client_id_for_token(token), "refresh": "2"},
     ).text
     assert '<meta http-equiv=refresh content="2">' in page
+
+
+ADMIN = "dash-admin"
+BROWSER = {"Accept": "text/html,application/xhtml+xml"}
+
+
+@pytest.fixture
+def guarded(mock_with: MockWith) -> RunningServer:
+    """A mock started with ``--admin-token``."""
+    return mock_with(Settings(admin_token=ADMIN))
+
+
+def sign_in(server: RunningServer, token: str = ADMIN) -> httpx.Response:
+    """Post the dashboard's sign-in form, as a browser on the mock's own page does."""
+    return httpx.post(
+        f"{server.base_url}/__mock__/ui/login",
+        data={"token": token},
+        headers={**BROWSER, "Origin": server.base_url},
+        follow_redirects=False,
+    )
+
+
+def test_with_an_admin_token_a_browser_is_asked_for_it_and_sees_no_tenant(
+    guarded: RunningServer,
+) -> None:
+    with connect(guarded, "secret-tenant", ADMIN) as http:
+        http.get("/v2/projects")
+    page = httpx.get(f"{guarded.base_url}/__mock__/ui", headers=BROWSER)
+    assert page.status_code == 401
+    assert "name=token" in page.text
+    assert client_id_for_token("secret-tenant") not in page.text
+
+
+def test_with_an_admin_token_an_api_client_gets_the_envelope(guarded: RunningServer) -> None:
+    assert_error(httpx.get(f"{guarded.base_url}/__mock__/ui"), 403, "ADMIN_TOKEN_REQUIRED")
+
+
+def test_signing_in_sets_an_httponly_strict_cookie_that_opens_the_dashboard(
+    guarded: RunningServer,
+) -> None:
+    answer = sign_in(guarded)
+    assert answer.status_code == 303
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie
+    assert ADMIN not in cookie
+    signed_in = httpx.get(
+        f"{guarded.base_url}/__mock__/ui", headers=BROWSER, cookies=answer.cookies
+    )
+    assert signed_in.status_code == 200
+    assert "Tenants" in signed_in.text
+
+
+def test_a_wrong_admin_token_sets_no_cookie(guarded: RunningServer) -> None:
+    answer = sign_in(guarded, "guess")
+    assert answer.status_code == 403
+    assert "set-cookie" not in answer.headers
+
+
+def test_with_an_admin_token_a_dashboard_action_without_it_changes_nothing(
+    guarded: RunningServer,
+) -> None:
+    with connect(guarded, "clock-tenant", ADMIN) as http:
+        before = http.get("/__mock__/clock").json()["now"]
+        action = (
+            f"{guarded.base_url}/__mock__/ui/{client_id_for_token('clock-tenant')}/advance-clock"
+        )
+        answer = httpx.post(action, data={"minutes": "60"}, headers={"Origin": guarded.base_url})
+        assert_error(answer, 403, "ADMIN_TOKEN_REQUIRED")
+        assert http.get("/__mock__/clock").json()["now"] == before
+        signed_in = httpx.post(
+            action,
+            data={"minutes": "60"},
+            headers={"Origin": guarded.base_url},
+            cookies=sign_in(guarded).cookies,
+            follow_redirects=False,
+        )
+        assert signed_in.status_code == 303
+        assert http.get("/__mock__/clock").json()["now"] != before
+
+
+def test_a_refused_action_shows_the_reason_on_the_dashboard_to_a_browser(
+    client: httpx.Client, token: str
+) -> None:
+    client.get("/v2/projects")
+    path = f"/__mock__/ui/{client_id_for_token(token)}/redeliver"
+    page = httpx.post(f"{client.base_url}{path}", data={"delivery": "evt_nope"}, headers=BROWSER)
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "WEBHOOK_DELIVERY_NOT_FOUND" in page.text
+    assert "Scenario rules" in page.text  # the dashboard itself, with the way on
+
+
+def test_a_refused_action_answers_an_api_client_in_the_envelope(
+    client: httpx.Client, token: str
+) -> None:
+    client.get("/v2/projects")
+    answer = post_action(client, token, "redeliver", delivery="evt_nope")
+    assert_error(answer, 404, "WEBHOOK_DELIVERY_NOT_FOUND")
+    assert_error(post_action(client, token, "dance"), 404, "NOT_FOUND")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import socket
 import uuid
 
 import httpx
 import pytest
+from uvicorn.config import HTTPProtocolType
 
+from mockserver import create_app
 from mockserver.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
+from mockserver.server import RunningServer, serve_in_thread
 from tests.answers import Json, assert_error, get_answer
 
 VALIDATIONS = "/v2/biometric-validations"
@@ -209,3 +214,36 @@ def test_journaled_fault_keeps_no_query_string(client: httpx.Client) -> None:
     assert journal_entry_for(client, path)["path"] == path
     journal = client.get("/__mock__/journal", params={"scope": "all", "limit": 1000})
     assert needle not in journal.text
+
+
+def raw_request(server: RunningServer, request: bytes) -> bytes:
+    """Send ``request`` on a socket of its own and read what comes back until it closes."""
+    with socket.create_connection((server.host, server.port), timeout=5) as connection:
+        connection.sendall(request)
+        received = b""
+        try:
+            while chunk := connection.recv(4096):
+                received += chunk
+        except ConnectionResetError:
+            pass
+        return received
+
+
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_a_reset_sends_no_byte_and_logs_one_line(
+    http: HTTPProtocolType, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Under uvicorn's two HTTP parsers: the connection closes before any byte of an answer
+    (no status line, no headers), and the mock says so once, without a traceback."""
+    with serve_in_thread(create_app(), http=http) as server, caplog.at_level(logging.INFO):
+        received = raw_request(
+            server,
+            b"GET /v2/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+            b"X-Mock-Fault: reset\r\n\r\n",
+        )
+    assert received == b""
+    logged = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert [record.getMessage() for record in logged] == [
+        "X-Mock-Fault: reset: dropped GET /v2/projects"
+    ]
+    assert not any(record.exc_info for record in caplog.records)

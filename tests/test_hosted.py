@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
+from mockserver import Settings, sample_image, tokens
 from tests.answers import Json, assert_error, create_example_validation, get_answer
+from tests.conftest import MockWith
 
 RETURN_TO = "https://app.example/after-verifik?step=2"
 
@@ -122,3 +125,69 @@ def test_send_via_email_puts_the_invitation_in_the_outbox(
 def test_no_email_without_send_via_email(client: httpx.Client) -> None:
     create_example_validation(client)
     assert get_answer(client, "/__mock__/emails", "EmailOutbox")["data"] == []
+
+
+SECRET = "hosted-secret"
+
+
+def test_once_completed_the_page_shows_the_outcome_instead_of_the_form(
+    client: httpx.Client,
+) -> None:
+    created = create_example_validation(client)
+    submit(client, created, outcome="pass")
+    page = httpx.get(created["url"])
+    assert page.status_code == 200
+    assert "completed" in page.text
+    assert "<form" not in page.text
+    assert "value=pass" not in page.text
+
+
+def test_an_expired_session_shows_its_outcome_too(client: httpx.Client) -> None:
+    created = create_example_validation(client)
+    client.post("/__mock__/clock/advance", json={"minutes": 11})
+    page = httpx.get(created["url"])
+    assert "<form" not in page.text
+    assert "no longer be sent" in page.text
+
+
+def test_a_photo_uploaded_without_javascript_is_the_capture(client: httpx.Client) -> None:
+    created = create_example_validation(client)
+    answer = client.post(
+        created["url"],
+        data={"outcome": "pass", "image": ""},  # the hidden field the script would fill
+        files={"photo": ("spoof.png", sample_image("face-spoof"), "image/png")},
+        headers=BROWSER,
+    )
+    assert answer.status_code == 409
+    assert "LIVENESS_FAILED" in answer.text  # face-spoof.png carries liveness 0.30
+    assert "liveness_failed@0.30" in answer.text
+
+
+def test_the_form_posts_multipart_with_a_named_file_input(client: httpx.Client) -> None:
+    page = httpx.get(create_example_validation(client)["url"]).text
+    assert "enctype=multipart/form-data" in page
+    assert "type=file name=photo" in page
+
+
+@pytest.fixture
+def signed(mock_with: MockWith) -> Iterator[httpx.Client]:
+    """A client of a mock started with ``--signing-secret``."""
+    mock = mock_with(Settings(signing_secret=SECRET))
+    token = tokens.encode({"clientId": "hosted-tenant"}, SECRET)
+    with httpx.Client(base_url=mock.base_url, headers={"Authorization": f"Bearer {token}"}) as http:
+        yield http
+
+
+def test_with_a_signing_secret_the_page_opens_only_to_its_own_token(
+    signed: httpx.Client,
+) -> None:
+    created = create_example_validation(signed)
+    other = create_example_validation(signed)
+    bare = created["url"].split("?")[0]
+    assert httpx.get(created["url"]).status_code == 200
+    assert_error(httpx.get(bare), 403, "TOKEN_NOT_RIGHT")
+    wrong = f"{bare}?{urlsplit(other['url']).query}"
+    assert_error(httpx.get(wrong), 403, "TOKEN_NOT_RIGHT")
+    assert_error(httpx.post(bare, data={"outcome": "pass"}), 403, "TOKEN_NOT_RIGHT")
+    stored = signed.get(f"/v2/biometric-validations/{created['_id']}").json()["data"]
+    assert stored["status"] == "new"
