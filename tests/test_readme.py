@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -36,12 +37,14 @@ def run_example(name: str, server: RunningServer, receiver_port: int = 9000) -> 
     """Run a README example with its BASE pointed at ``server``; return what it printed."""
     script = readme_example(name).replace("http://127.0.0.1:8000", server.base_url)
     script = script.replace("127.0.0.1:9000", f"127.0.0.1:{receiver_port}")
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # verifik-mock
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, "PATH": path},
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -120,6 +123,35 @@ def test_readme_error_table_lists_every_code_with_its_status(error: type[errors.
 
 def test_plugin_examples_pass_as_written(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_readme_plugin=readme_example("plugin", "python"))
-    (pytester.path / "fixtures").symlink_to(ROOT / "fixtures")
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")  # in a folder of its own
     result.assert_outcomes(passed=6)
+
+
+def where_things_are() -> str:
+    """The README's "Where things are" section."""
+    return README.split("## Where things are", 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(
+        path.relative_to(ROOT / "mockserver").as_posix()
+        for path in (ROOT / "mockserver").rglob("*.py")
+        if path.name != "__init__.py" and "_data" not in path.parts
+    ),
+)
+def test_where_things_are_names_every_module_of_the_package(module: str) -> None:
+    section = where_things_are()
+    folder, _, name = module.rpartition("/")
+    assert f"`{name}`" in section, module
+    if folder:
+        row = next(line for line in section.splitlines() if line.startswith(f"| `{folder}/`"))
+        assert f"`{name}`" in row, f"{module} is not in the {folder}/ row"
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(p.name for p in (ROOT / "pytest_plugin").rglob("*.py") if p.name != "__init__.py"),
+)
+def test_where_things_are_names_every_module_of_the_plugin(module: str) -> None:
+    assert f"`{module}`" in where_things_are()

@@ -70,7 +70,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     seeding.add_argument("--random", action="store_true", help="a fresh random seed each start")
     serve.add_argument(
         "--signing-secret",
-        help="verify client tokens as HS256 JWTs signed with this secret (default: read only)",
+        help="verify client tokens as HS256 JWTs signed with this secret, and key the "
+        "liveness-session tokens with it, so none can be forged (default: any token works, "
+        "for a trusted caller on loopback)",
     )
     serve.add_argument(
         "--state-file",
@@ -144,7 +146,10 @@ def add_scenario_options(serve: argparse.ArgumentParser) -> None:
         "--session-ttl-minutes", type=float, default=10, help="liveness session TTL (default 10)"
     )
     control = serve.add_argument_group("control API and webhooks")
-    control.add_argument("--admin-token", help="require X-Mock-Admin-Token on /__mock__ calls")
+    control.add_argument(
+        "--admin-token",
+        help="require X-Mock-Admin-Token on /__mock__ calls, and a sign-in for the dashboard",
+    )
     control.add_argument(
         "--webhook-allow-host",
         action="append",
@@ -161,7 +166,10 @@ def add_scenario_options(serve: argparse.ArgumentParser) -> None:
     )
     control.add_argument("--webhook-attempts", type=int, default=4, help="tries per webhook")
     control.add_argument(
-        "--webhook-timeout", type=float, default=5.0, help="seconds per webhook attempt"
+        "--webhook-timeout",
+        type=float,
+        default=5.0,
+        help="seconds a webhook attempt may take, connecting and reading included",
     )
 
 
