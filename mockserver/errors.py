@@ -317,6 +317,11 @@ class WebhookDeliveryNotFoundError(RecordNotFoundError):
     record_name = "Webhook delivery"
 
 
+class ConnectionDropped(Exception):  # noqa: N818 - it names what happens, not a failure of ours
+    """No answer at all, on purpose (``X-Mock-Fault: reset``), where the server's connection
+    cannot be reached to reset it (in process). Not a MockError: it has no envelope."""
+
+
 def concrete_errors() -> list[type[MockError]]:
     """Every error the mock can answer with: the leaves of the tree above."""
     module = vars(sys.modules[__name__]).values()

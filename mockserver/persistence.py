@@ -37,26 +37,30 @@ CREATE TABLE IF NOT EXISTS seeds (client_id TEXT PRIMARY KEY, seed INTEGER NOT N
 OUR_TABLES = {"tenants", "seeds"}
 
 
-def problem_with(path: Path) -> str | None:
-    """Why ``path`` cannot be served as a state file, in a few words; None if it can (it
-    may not exist yet: it is made). Checked before the server binds, so a wrong path stops
-    ``serve`` with one line instead of failing requests later."""
+def folder_problem(path: Path) -> str | None:
+    """Why no state file can be made or opened at ``path``, in a few words; None if one can.
+    Checked before the server binds, so a wrong path stops ``serve`` with one line."""
     folder = path.parent
     if not folder.is_dir():
         return f"its folder {folder} does not exist"
     if not os.access(folder, os.W_OK):
         return f"its folder {folder} is read-only (SQLite writes its journal beside the file)"
-    if not path.exists():
-        return None
-    if not path.is_file():
+    if path.exists() and not path.is_file():
         return "it is not a file"
-    if not os.access(path, os.R_OK | os.W_OK):
+    return None
+
+
+def file_problem(path: Path) -> str | None:
+    """Why the file at ``path`` cannot be served as a state file (read-only, not SQLite,
+    damaged, another program's), in a few words; None if it can. Read once ``claim`` holds
+    it, so another mock's writes are never disturbed by the check."""
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         return "it is read-only (or unreadable) to this user"
     return _database_problem(path)
 
 
 def _database_problem(path: Path) -> str | None:
-    """What is wrong with an existing file as a SQLite database of ours, if anything."""
+    """What is wrong with a file as a SQLite database of ours, if anything."""
     db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=1, isolation_level=None)
     try:
         integrity = db.execute("PRAGMA quick_check").fetchone()[0]
@@ -84,10 +88,12 @@ def beside(state_file: Path, suffix: str) -> Path:
 
 
 def claim(path: Path) -> BinaryIO | None:
-    """Hold ``<path>.owner`` for as long as the returned file stays open, so one ``serve``
-    (and the workers it starts) serves a state file: two would overwrite each other's
-    tenants. None if another process holds it."""
-    owner = beside(path, ".owner").open("ab")
+    """Hold the state file itself (made empty if missing) for as long as the returned file
+    stays open, so one ``serve`` (and the workers it starts) serves it: two would overwrite
+    each other's tenants. The lock is on the file, not its name, so a symlink or a hard link
+    to it is the same file; it is a BSD lock, which SQLite's own (POSIX) locks never meet.
+    None if another process holds it."""
+    owner = path.open("rb") if path.exists() else path.open("ab")  # a read-only one too
     try:
         fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -21,7 +21,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 from starlette.types import ASGIApp
 
 from mockserver.domain import page_examples
-from mockserver.http.faults import ConnectionDropped
+from mockserver.errors import ConnectionDropped
 from mockserver.samples import sample_image
 
 Json = dict[str, Any]

@@ -30,7 +30,7 @@ from starlette.routing import Route
 
 import mockserver
 from mockserver.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
-from mockserver.http.faults import ConnectionDropped
+from mockserver.errors import ConnectionDropped
 from mockserver.http.routes import ALL_OPERATIONS
 from mockserver.tokens import encode
 from tests.sample_images import face_png

@@ -1,4 +1,5 @@
-"""``verifik-mock serve``: starts on loopback and prints what a developer needs to begin."""
+"""``verifik-mock``: ``serve`` starts on loopback, prints what a developer needs to begin and
+answers ``/healthz``; options it cannot serve stop it before it binds; ``--version``."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
+from mockserver.http.health import TOKENS_HEADER, VERSION_HEADER
+from mockserver.version import VERSION
 from tests.ports import free_port
 
 STARTUP_SECONDS = 20
+VERIFIK_MOCK = str(Path(sys.executable).with_name("verifik-mock"))
 
 
 def read_banner(process: subprocess.Popen[str]) -> dict[str, str]:
@@ -43,13 +48,12 @@ def wait_until_answering(base_url: str) -> None:
     pytest.fail(f"verifik-mock serve did not answer at {base_url} in {STARTUP_SECONDS} s")
 
 
-@pytest.fixture
-def served() -> Iterator[tuple[str, dict[str, str]]]:
-    """``verifik-mock serve --seed 3`` on a free port: its base URL and printed banner."""
+@contextmanager
+def serving(*options: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """``verifik-mock serve`` with ``options`` on a free port: its base URL and printed banner."""
     port = free_port()
-    command = Path(sys.executable).with_name("verifik-mock")
     with subprocess.Popen(
-        [str(command), "serve", "--port", str(port), "--seed", "3", "--log-level", "warning"],
+        [VERIFIK_MOCK, "serve", "--port", str(port), "--log-level", "warning", *options],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -62,6 +66,28 @@ def served() -> Iterator[tuple[str, dict[str, str]]]:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[str, dict[str, str]]]:
+    """``verifik-mock serve --seed 3`` on a free port, shared by the module's tests (they only
+    read): its base URL and printed banner."""
+    with serving("--seed", "3") as running:
+        yield running
+
+
+@pytest.fixture
+def served_signed() -> Iterator[str]:
+    """``verifik-mock serve --signing-secret ...`` on a free port: its base URL."""
+    with serving("--signing-secret", "healthz-secret") as (base_url, _):
+        yield base_url
+
+
+def verifik_mock(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run ``verifik-mock`` with ``arguments`` until it exits (bounded: a server that does
+    start instead fails the test with a timeout), with its output."""
+    command = [VERIFIK_MOCK, *arguments]
+    return subprocess.run(command, capture_output=True, text=True, timeout=STARTUP_SECONDS)
 
 
 def test_serve_prints_token_and_seeded_ids(served: tuple[str, dict[str, str]]) -> None:
@@ -86,3 +112,58 @@ def test_serve_runs_the_fastest_server_settings_and_says_so(
     assert banner["server"] == (
         "uvicorn, httptools parser, uvloop event loop, access log off (--access-log for one)"
     )
+
+
+def test_version_prints_the_name_and_version_and_exits_0() -> None:
+    result = verifik_mock("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"verifik-mock {VERSION}\n"
+
+
+def test_healthz_answers_ok_exactly_without_a_token(served: tuple[str, dict[str, str]]) -> None:
+    base_url, _ = served
+    health = httpx.get(f"{base_url}/healthz")
+    assert health.status_code == 200
+    assert health.content == b'{"status":"ok"}'
+
+
+def test_healthz_names_the_mock_version(served: tuple[str, dict[str, str]]) -> None:
+    base_url, _ = served
+    assert httpx.get(f"{base_url}/healthz").headers[VERSION_HEADER] == VERSION
+
+
+def test_healthz_says_any_token_is_accepted_without_a_signing_secret(
+    served: tuple[str, dict[str, str]],
+) -> None:
+    base_url, _ = served
+    assert httpx.get(f"{base_url}/healthz").headers[TOKENS_HEADER] == "any"
+
+
+def test_healthz_says_tokens_are_signed_with_a_signing_secret(served_signed: str) -> None:
+    health = httpx.get(f"{served_signed}/healthz")  # no token, though tokens are checked
+    assert health.status_code == 200
+    assert health.headers[TOKENS_HEADER] == "signed"
+
+
+@pytest.mark.parametrize("port", ["0", "99999", "-1", "abc"])
+def test_serve_refuses_a_port_outside_1_to_65535_before_binding(port: str) -> None:
+    result = verifik_mock("serve", "--port", port)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert any("--port" in line and "1 to 65535" in line for line in lines)
+    assert result.stdout == ""  # serve prints its banner right before it binds
+
+
+@pytest.mark.parametrize(("flag", "secret"), [("--signing-secret", ""), ("--admin-token", " ")])
+def test_serve_refuses_an_empty_secret(flag: str, secret: str) -> None:
+    result = verifik_mock("serve", "--port", str(free_port()), flag, secret)
+    assert result.returncode == 2
+    assert f"{flag} is empty" in result.stderr
+    assert result.stdout == ""
+
+
+def test_serve_refuses_max_tenants_0() -> None:
+    result = verifik_mock("serve", "--port", str(free_port()), "--max-tenants", "0")
+    assert result.returncode == 2
+    assert "--max-tenants must be at least 1" in result.stderr
+    assert result.stdout == ""

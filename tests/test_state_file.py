@@ -1,24 +1,30 @@
 """``--state-file``: a restart keeps every tenant's data; without it, a restart starts fresh;
-a kill -9 during writes loses no acknowledged write."""
+a kill -9 during writes loses no acknowledged write; a file that cannot be served, or is
+served already, stops ``serve`` with one line before it binds."""
 
 from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 
 from mockserver import Settings, create_app
 from mockserver.clock import MockClock
 from mockserver.creation_order import CreationOrder
 from mockserver.domain.world import WorldBuilder
+from mockserver.persistence import StateFile
 from mockserver.server import serve_in_thread
 from mockserver.store import TenantState
 from tests.answers import create_example_validation
@@ -177,3 +183,167 @@ def test_a_second_server_on_the_same_state_file_is_refused_with_the_reason(
             server.wait(timeout=20)
     assert second.returncode == 2
     assert "is already served by another verifik-mock" in second.stderr
+
+
+VERIFIK_MOCK = str(Path(sys.executable).with_name("verifik-mock"))
+
+
+def listening(port: int) -> bool:
+    """Whether something accepts connections on loopback ``port`` right now."""
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def serve_until_it_exits(state_file: Path, port: int) -> subprocess.CompletedProcess[str]:
+    """``serve --state-file`` run to its end, with its output: bounded, as a server that does
+    start instead fails the test with a timeout."""
+    command = [VERIFIK_MOCK, "serve", "--port", str(port), "--state-file", str(state_file)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=20)
+
+
+def a_state_file(folder: Path) -> Path:
+    """A state file of the mock's own, holding one tenant."""
+    path = folder / "state.sqlite"
+    state_file = StateFile(path)
+    state_file.save("refused", WorldBuilder(Settings(), "refused", 5).build())
+    state_file.close()
+    return path
+
+
+def in_a_missing_folder(folder: Path) -> Path:
+    """A state file path whose folder does not exist."""
+    return folder / "missing" / "state.sqlite"
+
+
+def a_text_file(folder: Path) -> Path:
+    """A file of text, not SQLite."""
+    path = folder / "notes.sqlite"
+    path.write_text("not a database\n" * 100)
+    return path
+
+
+def a_truncated_state_file(folder: Path) -> Path:
+    """A state file of the mock's own, cut to half its length."""
+    path = a_state_file(folder)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    return path
+
+
+def a_database_of_something_else(folder: Path) -> Path:
+    """A SQLite database with a table ``x`` and none of the mock's."""
+    path = folder / "other.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE x (y INTEGER)")
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (in_a_missing_folder, "does not exist"),
+        (a_text_file, "is not a SQLite database"),
+        (a_truncated_state_file, "malformed"),
+        (a_database_of_something_else, "a SQLite database of something else (tables: x)"),
+    ],
+    ids=["missing folder", "text file", "truncated state file", "other database"],
+)
+def test_serve_refuses_a_state_file_it_cannot_serve_in_one_line_before_binding(
+    tmp_path: Path, make: Callable[[Path], Path], problem: str
+) -> None:
+    state_file = make(tmp_path)
+    port = free_port()
+    result = serve_until_it_exits(state_file, port)
+    assert result.returncode == 2
+    assert result.stdout == ""  # serve prints its banner right before it binds
+    [line] = result.stderr.splitlines()
+    assert str(state_file) in line
+    assert problem in line
+    assert not listening(port)
+
+
+@pytest.fixture
+def read_only_state_file(tmp_path: Path) -> Iterator[Path]:
+    """A state file of the mock's own that this process cannot write: ``chattr +i`` as root
+    (file modes do not stop root), mode 0444 for anyone else."""
+    path = a_state_file(tmp_path)
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        yield path
+        return
+    if shutil.which("chattr") is None:
+        pytest.skip("running as root, where mode 0444 does not stop writes, and no chattr")
+    made = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"running as root, where mode 0444 does not stop writes: {made.stderr}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_serve_refuses_a_read_only_state_file_in_one_line_before_binding(
+    read_only_state_file: Path,
+) -> None:
+    port = free_port()
+    result = serve_until_it_exits(read_only_state_file, port)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert str(read_only_state_file) in line
+    assert "read-only" in line
+    assert not listening(port)
+
+
+@pytest.fixture(scope="module")
+def served_state_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """``serve --state-file`` running, shared by the module: the file and its base URL."""
+    state_file = tmp_path_factory.mktemp("served") / "state.sqlite"
+    port = free_port()
+    command = [VERIFIK_MOCK, "serve", "--port", str(port), "--state-file", str(state_file)]
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as server:
+        try:
+            wait_for_port(port)
+            yield state_file, f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def through_a_hard_link(state_file: Path, folder: Path) -> Path:
+    """A second name for ``state_file`` (its resolved path is another)."""
+    link = folder / "hard.sqlite"
+    link.hardlink_to(state_file)
+    return link
+
+
+def through_a_symlink(state_file: Path, folder: Path) -> Path:
+    """A symlink to ``state_file``."""
+    link = folder / "link.sqlite"
+    link.symlink_to(state_file)
+    return link
+
+
+def through_its_parent_folder(state_file: Path, folder: Path) -> Path:
+    """``state_file`` spelled ``<folder>/../<folder>/<file>``."""
+    return state_file.parent / ".." / state_file.parent.name / state_file.name
+
+
+@pytest.mark.parametrize(
+    "spell",
+    [through_a_symlink, through_a_hard_link, through_its_parent_folder],
+    ids=["symlink", "hard-link", "dir/../dir/file"],
+)
+def test_a_served_state_file_under_another_path_is_refused_while_the_first_serves_on(
+    served_state_file: tuple[Path, str], tmp_path: Path, spell: Callable[[Path, Path], Path]
+) -> None:
+    state_file, first = served_state_file
+    port = free_port()
+    second = serve_until_it_exits(spell(state_file, tmp_path), port)
+    assert second.returncode == 2
+    assert "is already served by another verifik-mock" in second.stderr
+    assert not listening(port)
+    assert httpx.get(f"{first}/healthz").status_code == 200
+    with httpx.Client(base_url=first, headers=AUTH) as http:  # and still keeps what it is sent
+        create_example_validation(http)

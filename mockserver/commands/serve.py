@@ -207,7 +207,7 @@ def refusal(args: argparse.Namespace) -> str | None:
     ):
         if secret is not None and not secret.strip():
             return f"{flag} is empty: it would let anyone in; give it a secret, or leave it out"
-    if args.state_file and (problem := persistence.problem_with(args.state_file.resolve())):
+    if args.state_file and (problem := persistence.folder_problem(args.state_file.resolve())):
         return f"--state-file {args.state_file}: {problem}"
     if args.workers > 1 and args.state_file is None:
         return (
@@ -223,7 +223,6 @@ def run(args: argparse.Namespace) -> int:
     if (problem := refusal(args)) is not None:
         print(f"verifik-mock serve: {problem}", file=sys.stderr)
         return 2
-    # The resolved file: a symlink or another path to it is the same state file.
     owner = persistence.claim(args.state_file.resolve()) if args.state_file else None
     if args.state_file and owner is None:
         print(
@@ -232,6 +231,10 @@ def run(args: argparse.Namespace) -> int:
             "(several processes: --workers N).",
             file=sys.stderr,
         )
+        return 2
+    if owner is not None and (problem := persistence.file_problem(args.state_file.resolve())):
+        owner.close()
+        print(f"verifik-mock serve: --state-file {args.state_file}: {problem}", file=sys.stderr)
         return 2
     settings = dataclasses.replace(settings_from(args), shared_state=args.workers > 1)
     app = create_app(settings)

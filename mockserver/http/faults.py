@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.errors import (
+    ConnectionDropped,
     InjectedBadGatewayError,
     InjectedFaultError,
     InjectedRateLimitError,
@@ -46,11 +47,6 @@ _FAULTS: dict[str, type[InjectedFaultError]] = {
     "429": InjectedRateLimitError,
     "timeout": InjectedTimeoutError,
 }
-
-
-class ConnectionDropped(Exception):  # noqa: N818 - it names what happens, not a failure of ours
-    """Raised on purpose where the server's connection cannot be reached (in process): the
-    caller gets no answer at all."""
 
 
 def read_latency(headers: Headers, max_latency_ms: int) -> float:

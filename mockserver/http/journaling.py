@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver.http.faults import ConnectionDropped
+from mockserver.errors import ConnectionDropped
 from mockserver.journal import RequestJournal
 
 CLIENT_KEY = "verifik_mock.client"

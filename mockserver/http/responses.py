@@ -10,7 +10,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match
 
-from mockserver.errors import MethodNotAllowedError, MockError, RouteNotFoundError
+from mockserver.errors import (
+    ConnectionDropped,
+    MethodNotAllowedError,
+    MockError,
+    RouteNotFoundError,
+)
 from mockserver.http.serialized import RecordJson
 from mockserver.models import ErrorResponse
 
@@ -57,8 +62,10 @@ def allowed_methods(request: Request) -> list[str]:
 
 
 async def handle_unexpected_error(request: Request, error: Exception) -> Response:
-    """Starlette handler: a bug still answers in the envelope; the log names no request data."""
-    logger.error(
-        "internal error on %s %s: %s", request.method, request.url.path, type(error).__name__
-    )
+    """Starlette handler: a bug still answers in the envelope; the log names no request data.
+    A reset asked for in process (no socket to drop) is no bug: it was logged already."""
+    if not isinstance(error, ConnectionDropped):
+        logger.error(
+            "internal error on %s %s: %s", request.method, request.url.path, type(error).__name__
+        )
     return error_response(MockError("Server error."))
