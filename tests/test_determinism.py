@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 
 import httpx
 
@@ -10,6 +11,8 @@ from mockserver import Settings, create_app
 from mockserver.server import serve_in_thread
 from tests.ports import free_port
 
+WALL_CLOCK_GAP_SECONDS = 1.1
+"""Longer than a second: no request of a second run falls in a wall-clock second of the first."""
 TINY_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
 )
@@ -58,3 +61,11 @@ def test_two_starts_with_the_same_seed_answer_byte_identical_responses() -> None
 def test_another_seed_gives_another_world() -> None:
     port = free_port()
     assert run_session(seed=11, port=port)[-1] != run_session(seed=12, port=port)[-1]
+
+
+def test_same_seed_answers_the_same_bytes_in_another_wall_clock_second() -> None:
+    port = free_port()
+    first = run_session(seed=11, port=port)
+    time.sleep(WALL_CLOCK_GAP_SECONDS)  # the mock clock, not the wall clock, makes ids
+
+    assert run_session(seed=11, port=port) == first

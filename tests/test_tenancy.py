@@ -6,7 +6,7 @@ import base64
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,6 +227,37 @@ def test_different_plain_tokens_name_different_tenants(
     client: httpx.Client, other_client: httpx.Client
 ) -> None:
     assert client_id_of(client) != client_id_of(other_client)
+
+
+def plain_tokens_sharing_a_prefix() -> tuple[str, str]:
+    """Two plain tokens alike but for their last character."""
+    prefix = f"Bearer team-alpha-{uuid.uuid4().hex}-token-"
+    return f"{prefix}1", f"{prefix}2"
+
+
+def jwts_of_two_clients() -> tuple[str, str]:
+    """Two JWTs naming two clients: the same header, payloads alike until the client id."""
+    return jwt_authorization(new_client_id()), jwt_authorization(new_client_id())
+
+
+@pytest.mark.parametrize(
+    "authorizations",
+    [plain_tokens_sharing_a_prefix, jwts_of_two_clients],
+    ids=["plain-tokens", "jwts"],
+)
+def test_tokens_sharing_a_long_prefix_name_different_tenants(
+    server: RunningServer, authorizations: Callable[[], tuple[str, str]]
+) -> None:
+    first_token, second_token = authorizations()
+    assert first_token[:40] == second_token[:40]
+    with connect(server, first_token) as first, connect(server, second_token) as second:
+        record = create(first, VALIDATIONS, RESOURCES[0].body)
+        seen_by_second = second.get(f"{VALIDATIONS}/{record['_id']}")
+        second_client = client_id_of(second)
+
+    assert seen_by_second.status_code == 404, seen_by_second.text
+    assert seen_by_second.json()["code"] == "BIOMETRIC_VALIDATION_NOT_FOUND"
+    assert record["client"] != second_client
 
 
 @pytest.mark.parametrize(

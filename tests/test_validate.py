@@ -286,6 +286,11 @@ def wire_instant(instant: datetime) -> str:
     return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def wire_instant_ms(instant: datetime) -> str:
+    """``instant`` with its milliseconds, as the control API takes one."""
+    return instant.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 # ---- the happy path ---------------------------------------------------------------------
 
 
@@ -690,6 +695,30 @@ def test_custom_flow_judges_liveness_by_its_own_min_score(
         assert "livenessMinScore 0.9" in response.json()["error"]
 
 
+@pytest.mark.parametrize(
+    ("below_threshold", "status"),
+    [(0.0, 200), (0.01, 404)],
+    ids=["equal-passes", "a-hundredth-under-fails"],
+)
+def test_search_score_equal_to_the_threshold_passes(
+    client: httpx.Client, below_threshold: float, status: int
+) -> None:
+    enrol(client)
+    flow = seeded_flow(client, "login")
+    score = round(flow["searchMinScore"] - below_threshold, 2)
+    created = create_validation(client, flow)
+
+    response = validate(
+        client, created["token"], sample("face-pass.png"), {"X-Mock-Search-Score": str(score)}
+    )
+
+    if status == 200:
+        assert response.status_code == 200, response.text
+        assert retrieve(client, created["_id"])["verificationResults"]["qualityScore"] == score
+    else:
+        assert_failed_validate(response, 404, "PERSON_NOT_FOUND", f"scored {score},")
+
+
 # ---- session failures ---------------------------------------------------------------------
 
 
@@ -773,6 +802,28 @@ def test_session_lasts_ten_minutes_of_mock_time(client: httpx.Client) -> None:
 
     assert (session_at_nine, session_at_eleven) == ("active", "expired")
     assert_failed_validate(response, 409, "LIVENESS_SESSION_EXPIRED", "expired")
+
+
+@pytest.mark.parametrize(
+    ("before_expiry", "status"),
+    [(timedelta(milliseconds=1), 200), (timedelta(0), 409)],
+    ids=["a-millisecond-before", "exactly-at"],
+)
+def test_session_expires_exactly_at_its_expires_at(
+    client: httpx.Client, before_expiry: timedelta, status: int
+) -> None:
+    created = create_validation(client, seeded_flow(client, "onboarding"))
+    session = retrieve(client, created["_id"])["livenessSession"]
+    moved_to = datetime.fromisoformat(session["expiresAt"]) - before_expiry
+    moved = client.post("/__mock__/clock", json={"now": wire_instant_ms(moved_to)})
+    assert moved.status_code == 200, moved.text
+
+    response = validate(client, created["token"], sample("face-pass.png"))
+
+    if status == 200:
+        assert response.status_code == 200, response.text
+    else:
+        assert_failed_validate(response, 409, "LIVENESS_SESSION_EXPIRED", session["expiresAt"])
 
 
 def test_flow_without_collection_answers_collection_not_set(client: httpx.Client) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,6 +19,8 @@ from tests.answers import Json, assert_error, get_answer
 from tests.contract_schema import assert_matches_schema
 
 VALIDATIONS = "/v2/biometric-validations"
+VALIDATE = "/v2/biometric-validations/validate"
+FACE_PASS = Path(__file__).parents[1] / "fixtures" / "images" / "face-pass.png"
 PAGE_PROJECT = "project_123456789"
 PAGE_FLOW = "flow_123456789"
 PAGE_VALIDATION = "biometric_validation_123456789"
@@ -330,6 +334,44 @@ def test_where_filter_lists_exactly_the_validations_with_that_value(
 
     assert ids(filtered["data"]) == ids(expected)
     assert filtered["pagination"]["total"] == len(expected)
+
+
+def complete_by_validate(client: httpx.Client, created: Json) -> None:
+    """Validate the validation with a passing capture."""
+    image = base64.b64encode(FACE_PASS.read_bytes()).decode()
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    response = client.post(VALIDATE, json={"image": image}, headers=headers)
+    assert response.status_code == 200, response.text
+
+
+def expire_by_clock(client: httpx.Client, created: Json) -> None:
+    """Move the mock clock two minutes on, past the validation's ``expiresAt``."""
+    response = client.post("/__mock__/clock/advance", json={"minutes": 2})
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [(complete_by_validate, "completed"), (expire_by_clock, "expired")],
+    ids=["completed-by-validate", "expired-by-the-clock"],
+)
+def test_where_status_lists_a_changed_validation_under_its_new_status_only(
+    client: httpx.Client, change: Callable[[httpx.Client, Json], None], status: str
+) -> None:
+    # A fresh tenant's clock starts at 10:30:00; its seeded open sessions last past 10:35.
+    created = create_validation(client, expiresAt="2024-01-15T10:31:00Z")
+    new_before = list_validations(client, where_status="new", limit=100)
+    changed_before = list_validations(client, where_status=status, limit=100)
+    assert created["_id"] in ids(new_before["data"])
+
+    change(client, created)
+
+    new_after = list_validations(client, where_status="new", limit=100)
+    changed_after = list_validations(client, where_status=status, limit=100)
+    assert ids(new_after["data"]) == [i for i in ids(new_before["data"]) if i != created["_id"]]
+    assert new_after["pagination"]["total"] == new_before["pagination"]["total"] - 1
+    assert ids(changed_after["data"]) == [created["_id"], *ids(changed_before["data"])]
+    assert changed_after["pagination"]["total"] == changed_before["pagination"]["total"] + 1
 
 
 def test_where_filters_compose_with_each_other(client: httpx.Client) -> None:

@@ -6,11 +6,14 @@ import asyncio
 import hashlib
 import hmac
 import json
+import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from types import TracebackType
 
 import httpx
 import pytest
@@ -21,7 +24,11 @@ from starlette.routing import Route
 
 from mockserver import Settings, create_app
 from mockserver.domain.page_examples import PROJECT_ID
+from mockserver.domain.webhook_event import WebhookEvent
+from mockserver.journal import RequestJournal
+from mockserver.models.control import WebhookDelivery
 from mockserver.server import RunningServer, serve_in_thread
+from mockserver.webhooks import WebhookDispatcher
 from tests.answers import Json, create_example_validation, get_answer
 
 VALIDATIONS = "/v2/biometric-validations"
@@ -69,6 +76,85 @@ class Receiver:
         status = 500 if len(self.received) < self.refusals else 200
         self.received.append(ReceivedRequest(body, dict(request.headers), status))
         return Response(status_code=status)
+
+
+class RawReceiver:
+    """A loopback TCP server below HTTP, in threads of its own: it counts the connections it
+    holds and answers none of them, or, given ``trickle_seconds``, answers each request one
+    byte at a time, that far apart, for as long as the client stays."""
+
+    TRICKLE = b"HTTP/1.1 200 OK\r\nX-Trickle: "
+    """The bytes a trickled answer starts with; ``a`` follows, one byte at a time."""
+    POLL_SECONDS = 0.05
+
+    def __init__(self, trickle_seconds: float | None = None) -> None:
+        self.trickle_seconds = trickle_seconds
+        self.accepted = 0
+        self.holding = 0
+        self.most_held = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(self.POLL_SECONDS)
+        self._threads = [threading.Thread(target=self._accept, daemon=True)]
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+
+    def __enter__(self) -> RawReceiver:
+        self._threads[0].start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        for thread in list(self._threads):
+            thread.join(timeout=5)
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            with self._lock:
+                self.accepted += 1
+                self.holding += 1
+                self.most_held = max(self.most_held, self.holding)
+            thread = threading.Thread(target=self._hold, args=(connection,), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _hold(self, connection: socket.socket) -> None:
+        """Keep ``connection`` until its client closes it or the receiver stops."""
+        connection.settimeout(self.trickle_seconds or self.POLL_SECONDS)
+        sent, requested = 0, False
+        with connection:
+            while not self._stop.is_set():
+                try:
+                    received: bytes | None = connection.recv(65536)
+                except TimeoutError:
+                    received = None
+                except OSError:
+                    break
+                if received == b"":
+                    break
+                requested = requested or received is not None
+                if received is None and requested and self.trickle_seconds is not None:
+                    try:
+                        connection.sendall(self.TRICKLE[sent : sent + 1] or b"a")
+                    except OSError:
+                        break
+                    sent += 1
+        with self._lock:
+            self.holding -= 1
 
 
 StartReceiver = Callable[[Receiver], RunningServer]
@@ -153,6 +239,32 @@ def webhook_journal(http: httpx.Client, url: str) -> list[Json]:
 def expected_signature(secret: str, body: bytes) -> str:
     """``X-Verifik-Signature`` as the contract defines it, computed here independently."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+DISPATCHED_CLIENT = "client_dispatched"
+
+
+def deliver(settings: Settings, *urls: str) -> tuple[list[WebhookDelivery], float]:
+    """Submit an event for each of ``urls`` to a dispatcher of its own, on an event loop of
+    its own; the deliveries, oldest first, once settled (or after ``WAIT_SECONDS``), and the
+    seconds that took."""
+    dispatcher = WebhookDispatcher(settings, RequestJournal(100))
+    events = [
+        WebhookEvent(
+            client=DISPATCHED_CLIENT, type="validation_biometric_validation_new", url=url, object={}
+        )
+        for url in urls
+    ]
+
+    async def submit_and_drain() -> float:
+        started = time.monotonic()
+        for event in events:
+            dispatcher.submit(event)
+        await dispatcher.drain(timeout=WAIT_SECONDS)
+        return time.monotonic() - started
+
+    seconds = asyncio.run(submit_and_drain())
+    return dispatcher.deliveries(DISPATCHED_CLIENT)[::-1], seconds
 
 
 def test_event_refused_twice_arrives_once_signed_after_three_attempts(
@@ -343,3 +455,94 @@ def test_signing_secret_is_stable_per_tenant_and_differs_between_tenants(
 
     assert webhooks(client)["secret"] == webhooks(client)["secret"]
     assert webhooks(client)["secret"] != other_secret
+
+
+def test_each_tenant_lists_only_its_own_webhook_deliveries(
+    server: RunningServer, token: str
+) -> None:
+    with connect(server, f"{token}-a") as first, connect(server, f"{token}-b") as second:
+        created = {
+            http: create_example_validation(http, webhookUrl=f"https://example.com/{name}")
+            for name, http in (("a", first), ("b", second))
+        }
+        listed = {http: webhooks(http)["data"] for http in (first, second)}
+
+    for http, record in created.items():
+        assert {delivery["client"] for delivery in listed[http]} == {record["client"]}
+        assert {delivery["body"]["object"]["_id"] for delivery in listed[http]} == {record["_id"]}
+    assert created[first]["client"] != created[second]["client"]
+
+
+def test_delivery_to_a_url_httpx_refuses_fails_with_the_reason_at_once() -> None:
+    [delivery], _ = deliver(Settings(), "http://127.0.0.1:abc/x")
+
+    assert delivery.state == "failed"
+    [attempt] = delivery.attempts
+    assert attempt.status is None
+    assert attempt.error is not None
+    assert "Invalid port: 'abc'" in attempt.error
+
+
+def test_attempt_is_bounded_whole_by_the_webhook_timeout() -> None:
+    settings = Settings(webhook_timeout_seconds=1, webhook_attempts=1)
+    with RawReceiver(trickle_seconds=0.3) as trickler:
+        [delivery], seconds = deliver(settings, trickler.url)
+
+    assert delivery.state == "failed"
+    [attempt] = delivery.attempts
+    assert attempt.error == "no answer within 1 s"
+    assert seconds < 2
+
+
+def test_deliveries_share_one_concurrency_cap(token: str) -> None:
+    settings = Settings(webhook_concurrency=3, webhook_attempts=1)
+    with (
+        RawReceiver() as silent,
+        serve_in_thread(create_app(settings)) as mock,
+        connect(mock, token) as http,
+    ):
+        for _ in range(20):
+            create_example_validation(http, webhookUrl=f"{silent.url}/hook")
+        deadline = time.monotonic() + WAIT_SECONDS
+        while silent.accepted < 3 and time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+        time.sleep(0.5)  # time enough for any connection over the cap to arrive
+        started = time.monotonic()
+        answer = http.get("/v2/projects")
+        answered_in = time.monotonic() - started
+
+        assert (silent.accepted, silent.most_held) == (3, 3)
+    assert answer.status_code == 200, answer.text
+    assert answered_in < 1
+
+
+def test_delivery_waiting_for_a_slot_is_tried_once_one_frees() -> None:
+    settings = Settings(webhook_concurrency=1, webhook_attempts=1, webhook_timeout_seconds=1)
+    with RawReceiver() as silent:
+        deliveries, _ = deliver(settings, silent.url, silent.url)
+
+    assert [len(delivery.attempts) for delivery in deliveries] == [1, 1]
+    assert {attempt.error for d in deliveries for attempt in d.attempts} == {"no answer within 1 s"}
+    assert silent.accepted == 2  # the second waited its turn instead of timing out unsent
+
+
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
+"""The proxy variables httpx reads from the environment, each also in capitals."""
+
+
+def test_webhooks_ignore_the_environments_proxies(
+    monkeypatch: pytest.MonkeyPatch, start_receiver: StartReceiver
+) -> None:
+    receiver = Receiver()
+    url = hook_url(start_receiver(receiver))
+    with RawReceiver() as proxy:
+        for name in PROXY_VARIABLES:
+            monkeypatch.setenv(name, proxy.url)
+            monkeypatch.setenv(name.upper(), proxy.url)
+        for name in ("no_proxy", "NO_PROXY"):
+            monkeypatch.delenv(name, raising=False)  # one could exempt loopback
+        [delivery], _ = deliver(Settings(webhook_attempts=1, webhook_timeout_seconds=1), url)
+
+    assert delivery.state == "delivered"
+    assert len(receiver.accepted()) == 1
+    assert proxy.accepted == 0
