@@ -10,7 +10,6 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SEED   ?= 0
 
-EXAMPLES_VENV := .venv-examples
 
 # Redocly CLI lints the contract; npm installs it here (git-ignored), one folder per version
 # so that changing the pin installs the new one.
@@ -39,7 +38,7 @@ $(DEV): $(RUNTIME)
 run: $(RUNTIME)
 	$(BIN)/verifik-mock serve --host $(HOST) --port $(PORT) --seed $(SEED)
 
-test: lint typecheck pytest examples
+test: lint typecheck pytest
 
 lint: $(DEV) lint-contract
 	$(BIN)/ruff check .
@@ -69,14 +68,11 @@ browser:
 pytest: $(DEV) browser
 	$(BIN)/pytest -n 2
 
-# The downstream example app's suite, run against verifik-mock installed from scratch (a
-# built wheel, not this checkout) as a user would get it.
-examples:
-	rm -rf $(EXAMPLES_VENV)
-	$(PYTHON) -m venv $(EXAMPLES_VENV)
-	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(EXAMPLES_VENV)/bin/python -m pip install --quiet . ./examples pytest
-	cd examples && ../$(EXAMPLES_VENV)/bin/python -m pytest -q -p no:cacheprovider
+# What users get, alone (`make pytest` runs it with the rest): the built wheel installed by the
+# README's `pip install verifik-mock` into a fresh venv, every README block run outside the
+# checkout, the downstream example app's suite, and `make run`'s runtime-only install.
+examples: $(DEV)
+	$(BIN)/pytest -n 2 -p no:cacheprovider tests/test_installed.py
 
 # verifik-mock side by side with Prism, WireMock and a bare Starlette app (about 6 minutes;
 # installs wrk, Prism and WireMock when missing): bench/README.md says what and how.
@@ -89,4 +85,4 @@ contract: $(DEV)
 	$(BIN)/python -c 'from mockserver.contract import main; main()'
 
 clean:
-	rm -rf $(VENV) $(EXAMPLES_VENV) .tools/redocly .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .tools/redocly .pytest_cache .mypy_cache .ruff_cache
