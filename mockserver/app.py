@@ -74,7 +74,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     turns: list[Middleware] = []
     if settings.state_file and settings.shared_state:
-        turns = [Middleware(SharedStateLock, tenants=tenants, state_file=settings.state_file)]
+        turns = [
+            Middleware(
+                SharedStateLock,
+                tenants=tenants,
+                state_file=settings.state_file,
+                max_body_bytes=settings.max_body_bytes,
+            )
+        ]
     elif settings.state_file:
         turns = [Middleware(ReadsAndWrites)]
     app = VerifikMockApp(
@@ -94,7 +101,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 expose_headers=["Retry-After"],
             ),
             Middleware(Journaling, journal=journal),
-            Middleware(HeaderGuard),
+            Middleware(HeaderGuard, public_url=settings.public_url),
             Middleware(FaultInjection, max_latency_ms=settings.max_latency_ms),
             *turns,
         ],

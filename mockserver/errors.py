@@ -28,6 +28,7 @@ no other module decides statuses::
     ├── FixtureNotFoundError         404 FIXTURE_NOT_FOUND
     ├── AdminTokenError              403 ADMIN_TOKEN_REQUIRED
     ├── ForeignOriginError           403 ORIGIN_NOT_ALLOWED
+    ├── HostNotAllowedError          421 HOST_NOT_ALLOWED
     ├── InjectedFaultError           (what X-Mock-Fault asked for)
     │   ├── InjectedServerError            500 INTERNAL_ERROR
     │   ├── InjectedBadGatewayError        502 BAD_GATEWAY
@@ -231,6 +232,14 @@ class ForeignOriginError(MockError):
 
     status = 403
     code = "ORIGIN_NOT_ALLOWED"
+
+
+class HostNotAllowedError(MockError):
+    """The request's ``Host`` names another server than this mock (a page on a name that
+    resolves to it, say): reach it by its own address, or start it with ``--public-url``."""
+
+    status = 421
+    code = "HOST_NOT_ALLOWED"
 
 
 class InjectedFaultError(MockError):

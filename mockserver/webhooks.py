@@ -4,8 +4,10 @@ Delivery runs as background tasks on the server's event loop, so an API answer n
 waits for a receiver. Every event is recorded as a delivery with its attempts, and every
 attempt goes into the request journal (its URL without credentials or query values).
 Attempts share one HTTP client that ignores the environment's proxies, run at most
-``webhook_concurrency`` at a time, and each is bounded whole by ``webhook_timeout_seconds``,
-so a receiver that hangs or trickles can hold neither sockets nor a delivery for long.
+``webhook_concurrency`` at a time (one client's at most a quarter of them, so its slow
+receiver delays no other client's webhooks), and each is bounded whole by
+``webhook_timeout_seconds``: a receiver that hangs or trickles holds neither sockets nor a
+delivery for long.
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ class WebhookDispatcher:
         self._http: httpx.AsyncClient | None = None
         """Made for the first delivery, closed once none is under way."""
         self._slots: asyncio.Semaphore | None = None
+        self._client_slots: dict[str, asyncio.Semaphore] = {}
+        """Each client's share of the slots, so one client's slow receiver delays no other's."""
         self._under_way = 0
 
     def secret_for(self, client: str) -> str:
@@ -88,8 +92,10 @@ class WebhookDispatcher:
         for them end without a trace."""
         if client is None:
             self._deliveries.clear()
+            self._client_slots.clear()
         else:
             self._deliveries.pop(client, None)
+            self._client_slots.pop(client, None)
 
     def deliveries(self, client: str) -> list[WebhookDelivery]:
         """The client's deliveries, newest first."""
@@ -163,6 +169,10 @@ class WebhookDispatcher:
                 http, self._http = self._http, None
                 await http.aclose()
 
+    def _client_share(self) -> int:
+        """How many of the slots one client's deliveries may hold at once: a quarter."""
+        return max(1, self._settings.webhook_concurrency // 4)
+
     def _client(self) -> tuple[httpx.AsyncClient, asyncio.Semaphore]:
         import httpx  # deferred: see the import at the top
 
@@ -184,8 +194,9 @@ class WebhookDispatcher:
         import httpx  # deferred: see the import at the top
 
         http, slots = self._client()
+        share = self._client_slots.setdefault(client, asyncio.Semaphore(self._client_share()))
         status, error, outcome = None, None, "retry"
-        async with slots:
+        async with share, slots:
             started = time.perf_counter()
             try:
                 async with asyncio.timeout(self._settings.webhook_timeout_seconds):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import re
+import socket
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -23,6 +27,7 @@ from mockserver.domain.page_examples import (
     PROJECT_ID,
     VALIDATION_ID,
 )
+from mockserver.domain.tenancy import client_id_for_token
 from mockserver.models.requests import (
     CreateBiometricValidationRequest,
     CreateDocumentLivenessRequest,
@@ -624,3 +629,26 @@ def test_junk_query_strings_never_get_a_server_error(fuzzing_client: httpx.Clien
         if (problem := envelope_problem(fuzzing_client.get(junk.path, params=junk.params)))
     ]
     assert not problems, "\n".join(problems)
+
+
+def test_a_client_leaving_mid_body_is_journaled_unanswered_and_logs_nothing(
+    client: httpx.Client, server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = f"leaving-{uuid.uuid4().hex}"
+    with caplog.at_level(logging.INFO), socket.create_connection((server.host, server.port)) as c:
+        c.sendall(
+            b"POST %b HTTP/1.1\r\nHost: %b\r\nAuthorization: Bearer %b\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+            % (PROJECTS.encode(), f"127.0.0.1:{server.port}".encode(), token.encode())
+        )
+        time.sleep(0.2)
+    time.sleep(0.3)  # the server notices the connection is gone
+    journal = client.get("/__mock__/journal", params={"scope": "all", "limit": 1000}).json()
+    [entry] = [e for e in journal["data"] if e.get("client") == client_id_for_token(token)]
+    assert (entry["method"], entry["path"], entry["operation"]) == (
+        "POST",
+        PROJECTS,
+        "createProject",
+    )
+    assert "status" not in entry  # no answer
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []

@@ -119,8 +119,10 @@ def test_swagger_ui_gets_the_contract_as_3_0_with_the_mock_as_its_one_server(
     assert httpx.get(f"{server.base_url}/openapi.json").json()["openapi"] == "3.1.0"
 
 
-def test_try_it_out_address_ignores_the_host_header(server: RunningServer) -> None:
-    spec = swagger_ui_spec(server.base_url, host="attacker.example")
+def test_try_it_out_address_is_the_served_one_whatever_loopback_name_the_page_used(
+    server: RunningServer,
+) -> None:
+    spec = swagger_ui_spec(server.base_url, host=f"localhost:{server.port}")
     assert [entry["url"] for entry in spec["servers"]] == [server.base_url]
 
 

@@ -238,8 +238,8 @@ def test_a_reset_sends_no_byte_and_logs_one_line(
     with serve_in_thread(create_app(), http=http) as server, caplog.at_level(logging.INFO):
         received = raw_request(
             server,
-            b"GET /v2/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
-            b"X-Mock-Fault: reset\r\n\r\n",
+            b"GET /v2/projects HTTP/1.1\r\nHost: %b\r\nAuthorization: Bearer t\r\n"
+            b"X-Mock-Fault: reset\r\n\r\n" % f"127.0.0.1:{server.port}".encode(),
         )
     assert received == b""
     logged = [record for record in caplog.records if record.levelno >= logging.WARNING]

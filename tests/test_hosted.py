@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from mockserver import Settings, sample_image, tokens
+from mockserver import Settings, create_app, sample_image, tokens
+from mockserver.server import serve_in_thread
 from tests.answers import Json, assert_error, create_example_validation, get_answer
 from tests.conftest import MockWith
 
@@ -191,3 +195,30 @@ def test_with_a_signing_secret_the_page_opens_only_to_its_own_token(
     assert_error(httpx.post(bare, data={"outcome": "pass"}), 403, "TOKEN_NOT_RIGHT")
     stored = signed.get(f"/v2/biometric-validations/{created['_id']}").json()["data"]
     assert stored["status"] == "new"
+
+
+def test_a_capture_acknowledged_while_its_tenant_was_evicted_is_kept(tmp_path: Path) -> None:
+    """The hosted form arrives slowly and the tenant is evicted meanwhile (--max-tenants 1,
+    with a state file): the capture still lands on the kept tenant, never on a lost copy."""
+    settings = Settings(max_tenants=1, state_file=tmp_path / "state.sqlite")
+    with (
+        serve_in_thread(create_app(settings)) as mock,
+        httpx.Client(base_url=mock.base_url, headers={"Authorization": "Bearer a"}) as team_a,
+        socket.create_connection((mock.host, mock.port), timeout=10) as browser,
+    ):
+        created = create_example_validation(team_a)
+        target = urlsplit(created["url"])
+        form = b"outcome=pass"
+        browser.sendall(
+            b"POST %b?%b HTTP/1.1\r\nHost: %b\r\nContent-Type: "
+            b"application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%b"
+            % (target.path.encode(), target.query.encode(),
+               f"127.0.0.1:{mock.port}".encode(), len(form), form[:3])
+        )  # fmt: skip
+        time.sleep(0.2)
+        httpx.get(f"{mock.base_url}/v2/projects", headers={"Authorization": "Bearer b"})
+        browser.sendall(form[3:])
+        answer = browser.recv(65536)
+        stored = team_a.get(f"/v2/biometric-validations/{created['_id']}").json()["data"]
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert stored["status"] == "completed"

@@ -27,10 +27,31 @@ def post_form(url: str, form: dict[str, str], **headers: str) -> httpx.Response:
     return httpx.post(url, data=form, headers=headers, follow_redirects=False)
 
 
+@pytest.mark.parametrize(
+    "path", ["/v2/projects", "/__mock__/clock", "/__mock__/journal?scope=all", "/__mock__/ui",
+             "/docs", "/healthz"],
+)  # fmt: skip
+def test_a_request_naming_another_host_is_refused_as_dns_rebinding_would_send_it(
+    client: httpx.Client, server: RunningServer, path: str
+) -> None:
+    """A page on evil.example resolving to 127.0.0.1 is same-origin to the browser, so CORS
+    never stops it; its requests still carry its own name as Host."""
+    answer = client.get(path, headers={"Host": f"evil.example:{server.port}"})
+    body = assert_error(answer, 421, "HOST_NOT_ALLOWED")
+    assert server.base_url in body["error"]
+
+
+@pytest.mark.parametrize("name", ["127.0.0.1", "localhost", "[::1]"])
+def test_each_loopback_name_of_the_mock_is_its_own_host(
+    client: httpx.Client, server: RunningServer, name: str
+) -> None:
+    assert client.get("/v2/projects", headers={"Host": f"{name}:{server.port}"}).status_code == 200
+
+
 def test_a_validation_url_is_built_from_the_served_address_not_the_host_header(
     client: httpx.Client, server: RunningServer
 ) -> None:
-    created = create_example_validation_with(client, {"Host": "evil.example:1234"})
+    created = create_example_validation_with(client, {"Host": f"localhost:{server.port}"})
     assert created["url"].startswith(f"{server.base_url}/__mock__/hosted/")
 
 
@@ -53,7 +74,7 @@ def create_example_validation_with(client: httpx.Client, headers: dict[str, str]
 def test_with_a_public_url_links_and_emails_use_it(mock_with: MockWith) -> None:
     mock = mock_with(Settings(public_url=PUBLIC))
     with httpx.Client(base_url=mock.base_url, headers={"Authorization": "Bearer t"}) as http:
-        created = create_example_validation_with(http, {"Host": "evil.example"})
+        created = create_example_validation_with(http, {"Host": "mock.example.test"})
         outbox = http.get("/__mock__/emails").json()["data"]
     assert created["url"].startswith(f"{PUBLIC}/__mock__/hosted/")
     assert outbox[0]["link"] == created["url"]

@@ -7,6 +7,7 @@ that only read (tests/test_workers.py runs reads on two worker processes)."""
 from __future__ import annotations
 
 import pickle
+import socket
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -108,3 +109,29 @@ def test_a_fault_waiting_on_one_worker_holds_up_no_other(tmp_path: Path) -> None
         assert projects.status_code == 200
         assert not slow.done()  # still waiting out its 3 s, the lock long given back
         assert slow.result().status_code == 503
+
+
+def test_a_stalled_upload_on_one_worker_holds_up_no_other(tmp_path: Path) -> None:
+    """A client that sends headers and a byte of its body, then nothing: its worker has not
+    taken a turn on the state file, so another worker's reads and writes go on."""
+    shared = Settings(state_file=tmp_path / "state.sqlite", shared_state=True)
+    with (
+        serve_in_thread(create_app(shared)) as first,
+        serve_in_thread(create_app(shared)) as second,
+        httpx.Client(headers=AUTH, timeout=10) as http,
+        socket.create_connection((first.host, first.port), timeout=10) as stalled,
+    ):
+        http.get(f"{second.base_url}/v2/projects").raise_for_status()  # seeded before
+        stalled.sendall(
+            b"POST /v2/projects HTTP/1.1\r\nHost: %b\r\nAuthorization: Bearer x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+            % f"127.0.0.1:{first.port}".encode()
+        )
+        time.sleep(0.2)  # the stalled request reaches its worker
+        started = time.monotonic()
+        read = http.get(f"{second.base_url}/v2/projects")
+        wrote = http.post(f"{second.base_url}/v2/projects", json={"name": "Not held up"})
+        elapsed = time.monotonic() - started
+
+    assert (read.status_code, wrote.status_code) == (200, 200)
+    assert elapsed < 0.5

@@ -501,8 +501,10 @@ def test_deliveries_share_one_concurrency_cap(token: str) -> None:
         serve_in_thread(create_app(settings)) as mock,
         connect(mock, token) as http,
     ):
-        for _ in range(20):
-            create_example_validation(http, webhookUrl=f"{silent.url}/hook")
+        for tenant in range(4):  # each may hold a share of the slots: together, all of them
+            with connect(mock, f"{token}-{tenant}") as tenant_http:
+                for _ in range(5):
+                    create_example_validation(tenant_http, webhookUrl=f"{silent.url}/hook")
         deadline = time.monotonic() + WAIT_SECONDS
         while silent.accepted < 3 and time.monotonic() < deadline:
             time.sleep(POLL_SECONDS)
@@ -514,6 +516,30 @@ def test_deliveries_share_one_concurrency_cap(token: str) -> None:
         assert (silent.accepted, silent.most_held) == (3, 3)
     assert answer.status_code == 200, answer.text
     assert answered_in < 1
+
+
+def test_one_tenants_hanging_receiver_does_not_delay_anothers_webhooks(
+    token: str, start_receiver: StartReceiver
+) -> None:
+    settings = Settings(webhook_concurrency=4, webhook_attempts=1, webhook_timeout_seconds=5)
+    receiver = Receiver()
+    with (
+        RawReceiver() as silent,
+        serve_in_thread(create_app(settings)) as mock,
+        connect(mock, f"{token}-hog") as hog,
+        connect(mock, f"{token}-other") as other,
+    ):
+        for _ in range(12):
+            create_example_validation(hog, webhookUrl=f"{silent.url}/hook")
+        started = time.monotonic()
+        create_example_validation(other, webhookUrl=hook_url(start_receiver(receiver)))
+        deadline = started + WAIT_SECONDS
+        while not receiver.received and time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+        arrived_in = time.monotonic() - started
+        assert silent.most_held == 1  # the hog holds its share (a quarter of 4), no more
+    assert receiver.received, "the other tenant's webhook never arrived"
+    assert arrived_in < 2  # not after the hog's attempts time out (5 s each)
 
 
 def test_delivery_waiting_for_a_slot_is_tried_once_one_frees() -> None:

@@ -16,8 +16,6 @@ from mockserver.settings import Settings
 from mockserver.store import TenantRegistry
 from mockserver.webhooks import WebhookDispatcher
 
-ADMIN_HEADER = "x-mock-admin-token"
-
 
 def bearer_token(authorization: str | None) -> str:
     """The token in ``Bearer <t>``, ``JWT <t>`` or a bare JWT (Verifik takes all three)."""

@@ -13,8 +13,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from mockserver.errors import AdminTokenError, MockError
-from mockserver.http.context import ADMIN_HEADER, ServerContext
+from mockserver.http.context import ServerContext
 from mockserver.http.forms import read_form_post
+from mockserver.http.headers import ADMIN_HEADER
 from mockserver.http.pages import refusal
 from mockserver.settings import Settings
 

@@ -26,6 +26,7 @@ from mockserver.errors import (
     InvalidParametersError,
     MockError,
 )
+from mockserver.http.headers import FAULT_HEADER, LATENCY_HEADER
 from mockserver.http.responses import error_response
 
 logger = logging.getLogger("verifik_mock")
@@ -33,8 +34,6 @@ logger = logging.getLogger("verifik_mock")
 SERVER_SEND = "verifik_mock.server_send"
 """Where the app keeps the server's own ``send`` in the scope: its connection is what a
 reset closes (middleware wraps the ``send`` every layer below sees)."""
-LATENCY_HEADER = "x-mock-latency-ms"
-FAULT_HEADER = "x-mock-fault"
 RETRY_AFTER_SECONDS = "1"
 _MILLISECONDS = re.compile(r"^[0-9]{1,9}$")
 TIMEOUT_HOLD_SECONDS = 30.0

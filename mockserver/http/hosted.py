@@ -149,13 +149,15 @@ def read_capture(form: FormPost) -> HostedCapture:
 async def complete_hosted(request: Request) -> Response:
     """Complete the capture as the form asks, then send the user back."""
     validation: BiometricValidation | None = None
+    settings = ServerContext.of(request).settings
     try:
-        found = visit(request)
-        validation = found.validation
-        settings = found.context.settings
+        # The form first: no await may fall between finding the tenant and keeping it, or
+        # an eviction meanwhile would leave the capture on a tenant no longer kept.
         form = read_capture(
             await read_form_post(request, settings.max_body_bytes, settings.public_url)
         )
+        found = visit(request)
+        validation = found.validation
         session = found.tenant.liveness_sessions[str(validation.livenessSession)]
         try:
             result = complete_capture(

@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.errors import ConnectionDropped
@@ -49,6 +50,8 @@ class Journaling:
         except ConnectionDropped:
             status = None  # the client got no answer, whatever was started
             raise
+        except ClientDisconnect:
+            status = None  # the client left mid-body: nothing to answer, nothing to log
         finally:
             self.journal.record(
                 kind="request",

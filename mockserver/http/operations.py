@@ -18,8 +18,9 @@ from starlette.routing import Route
 
 from mockserver.domain.scenarios import FaultRule, ScoreOverrides
 from mockserver.http.body import read_body
-from mockserver.http.context import ADMIN_HEADER, ServerContext
+from mockserver.http.context import ServerContext
 from mockserver.http.faults import apply_fault
+from mockserver.http.headers import ADMIN_HEADER
 from mockserver.http.journaling import note_request
 from mockserver.http.origins import served_base_url
 from mockserver.http.query import parse_query

@@ -8,12 +8,13 @@ address the connection arrived at, and on loopback the names a browser uses for 
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.types import Scope
 
-from mockserver.errors import ForeignOriginError
+from mockserver.errors import ForeignOriginError, HostNotAllowedError
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -54,16 +55,57 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def own_origins(scope: Scope, public_url: str | None) -> set[str]:
+def own_origins(scope: Scope, public_url: str | None) -> frozenset[str]:
     """The origins the mock's own pages are served from."""
-    origins = {served_base_url(scope, None)}
+    host, port = scope.get("server") or ("127.0.0.1", None)
+    return _own_origins(scope.get("scheme", "http"), str(host), port, public_url)
+
+
+@lru_cache(maxsize=64)
+def _own_origins(
+    scheme: str, host: str, port: int | None, public_url: str | None
+) -> frozenset[str]:
+    """Cached: a server has one address, and every request asks (the ``Host`` check)."""
+    origins = {_origin(scheme, host, port)}
     if public_url and (public := origin_of(public_url)):
         origins.add(public)
-    host, port = scope.get("server") or ("127.0.0.1", None)
-    if _is_loopback(str(host)):
-        scheme = scope.get("scheme", "http")
+    if _is_loopback(host):
         origins |= {_origin(scheme, name, port) for name in LOOPBACK_NAMES}
-    return origins
+    return frozenset(origins)
+
+
+def check_host(scope: Scope, public_url: str | None) -> None:
+    """Refuse a request whose ``Host`` names another server than this one: a page on a name
+    that resolves to 127.0.0.1 (DNS rebinding) is "same-origin" to the browser, so CORS never
+    stops it, but its requests still say its own name."""
+    host = _host_header(scope)
+    if host is None:
+        return  # HTTP/1.0 without Host: no browser sends that
+    if host.lower() not in _authorities(own_origins(scope, public_url)):
+        raise HostNotAllowedError(
+            f"Host {host[:100]!r} is not this mock's: reach it at "
+            f"{served_base_url(scope, public_url)}, or start it with --public-url"
+        )
+
+
+def _host_header(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"host":
+            return str(value.decode("latin-1"))
+    return None
+
+
+@lru_cache(maxsize=64)
+def _authorities(origins: frozenset[str]) -> frozenset[str]:
+    """The ``Host`` values that name ``origins``: ``host:port``, and the bare host where the
+    port is the scheme's default (a proxy in front may speak another scheme than the mock)."""
+    found = set()
+    for origin in origins:
+        scheme, _, authority = origin.partition("://")
+        found.add(authority)
+        if authority.endswith("]") or ":" not in authority:
+            found.add(f"{authority}:{DEFAULT_PORTS[scheme]}")
+    return frozenset(found)
 
 
 def check_form_origin(request: Request, public_url: str | None) -> None:

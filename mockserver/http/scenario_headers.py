@@ -7,10 +7,7 @@ from collections.abc import Mapping
 
 from mockserver.domain.scenarios import ScoreOverrides
 from mockserver.errors import InvalidParametersError
-
-LIVENESS_HEADER = "x-mock-liveness-score"
-SEARCH_HEADER = "x-mock-search-score"
-DOCUMENT_HEADER = "x-mock-document-score"
+from mockserver.http.headers import DOCUMENT_HEADER, LIVENESS_HEADER, SEARCH_HEADER
 
 
 def _score(headers: Mapping[str, str], name: str) -> float | None:
