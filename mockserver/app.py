@@ -125,10 +125,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 def _evicted(
     journal: RequestJournal, webhooks: WebhookDispatcher, client_id: str, kept: bool
 ) -> None:
-    """Say in the journal that a tenant left memory; in memory only, it is gone whole."""
+    """Say in the journal that a tenant left memory; its webhook deliveries (never kept in a
+    state file) go with it, so they too stay bounded."""
     if kept:
         note = "evicted from memory past --max-tenants; read back from the state file on use"
     else:
         note = "evicted past --max-tenants; seeded afresh on its next request"
-        webhooks.forget(client_id)
+    webhooks.forget(client_id)
     journal.record(kind="eviction", at=datetime.now(UTC), client=client_id, note=note)

@@ -22,6 +22,7 @@ from mockserver import errors
 from mockserver.http.routes import ALL_OPERATIONS
 from mockserver.models.control import (
     DashboardForm,
+    DashboardLoginForm,
     HealthView,
     HostedCaptureForm,
     HostedCaptureUpload,
@@ -88,7 +89,12 @@ class OmittedNotNull(GenerateJsonSchema):
 
 PAGE_RESPONSES: tuple[type[BaseModel], ...] = (ErrorResponse, HealthView)
 """Responses of routes outside the operation table (every error; ``/healthz``)."""
-PAGE_FORMS: tuple[type[BaseModel], ...] = (HostedCaptureForm, HostedCaptureUpload, DashboardForm)
+PAGE_FORMS: tuple[type[BaseModel], ...] = (
+    HostedCaptureForm,
+    HostedCaptureUpload,
+    DashboardForm,
+    DashboardLoginForm,
+)
 """The forms of the mock's own pages."""
 PAGE_QUERIES: tuple[type[QueryModel], ...] = (DashboardQuery, HostedPageQuery)
 """The query parameters of the mock's own pages."""

@@ -57,8 +57,10 @@ class Settings:
     webhook_concurrency: int = 16
     """How many webhook attempts run at once (the others wait their turn): a receiver that
     hangs holds at most this many sockets."""
-    webhook_allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
-    """Hosts webhooks may be sent to (any 127.x.y.z is loopback too); others are blocked."""
+    webhook_allowed_hosts: tuple[str, ...] = ()
+    """Hosts webhooks may be sent to besides loopback (``--webhook-allow-host``); others are
+    blocked. With a ``signing_secret``, loopback too must be named: a client of a shared mock
+    must not make it post to the services of the machine it runs on."""
     state_file: Path | None = None
     """SQLite file keeping every tenant across restarts (``--state-file``); None: memory."""
     shared_state: bool = False
@@ -75,6 +77,11 @@ class Settings:
     """How many seeded validations and document-liveness records each status gets."""
     seed_validations: int = 0
     """Further validations (of any status) seeded into each new tenant: for load tests."""
+
+    @property
+    def webhooks_to_loopback(self) -> bool:
+        """Whether webhooks may go to any loopback address without being named."""
+        return self.signing_secret is None
 
     @property
     def session_secret(self) -> str:

@@ -282,5 +282,5 @@ class TenantRegistry:
             self._seeds[client_id] = seed
 
     def client_ids(self) -> list[str]:
-        """The ids of the tenants seen so far, in order of first use."""
+        """The ids of the tenants in memory, the least recently used first."""
         return list(self._tenants)

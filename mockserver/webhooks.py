@@ -21,11 +21,12 @@ import time
 from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from mockserver.domain.webhook_event import WebhookEvent
 from mockserver.journal import RequestJournal
 from mockserver.models.control import DeliveryAttempt, WebhookDelivery
+from mockserver.redaction import redacted_url
 from mockserver.settings import Settings
 
 if TYPE_CHECKING:  # imported on first delivery: httpx costs a cold start ~40 ms
@@ -41,21 +42,17 @@ def sign(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def redacted_url(url: str) -> str:
-    """``url`` as the journal keeps it: no user or password, every query value hidden."""
-    parts = urlsplit(url)
-    netloc = parts.netloc.rpartition("@")[2]
-    query = urlencode([(name, "REDACTED") for name, _ in parse_qsl(parts.query, True)])
-    return parts._replace(netloc=netloc, query=query, fragment="").geturl()
-
-
-def host_allowed(url: str, allowed_hosts: tuple[str, ...]) -> bool:
-    """Whether ``url`` is http(s) to an allowed host or a loopback address."""
+def host_allowed(url: str, allowed_hosts: tuple[str, ...], loopback: bool = True) -> bool:
+    """Whether ``url`` is http(s) to an allowed host, or (when ``loopback``) to this machine."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     if parts.scheme not in {"http", "https"} or not host:
         return False
     if host in allowed_hosts:
+        return True
+    if not loopback:
+        return False
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -117,7 +114,9 @@ class WebhookDispatcher:
         )
         if event.url is None:
             delivery = delivery.model_copy(update={"state": "skipped", "reason": "no webhookUrl"})
-        elif not host_allowed(event.url, self._settings.webhook_allowed_hosts):
+        elif not host_allowed(
+            event.url, self._settings.webhook_allowed_hosts, self._settings.webhooks_to_loopback
+        ):
             reason = "host not on the allow-list (--webhook-allow-host)"
             delivery = delivery.model_copy(update={"state": "blocked", "reason": reason})
         self._store(delivery)

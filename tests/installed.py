@@ -136,10 +136,14 @@ def wait_for_lines(
 
 
 def copy_of_checkout(destination: Path) -> Path:
-    """The checkout's tracked files as they are in the work tree, uncommitted changes
-    included, copied to ``destination``: what a fresh clone would hold once they are committed."""
+    """The checkout's files as they are in the work tree (tracked, and new ones git does not
+    ignore), copied to ``destination``: what a fresh clone would hold once they are committed."""
     listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=30
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        timeout=30,
     ).stdout.decode()
     for name in filter(None, listed.split("\0")):
         source, copy = ROOT / name, destination / name

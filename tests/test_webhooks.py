@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockserver import Settings, create_app
+from mockserver import Settings, create_app, tokens
 from mockserver.domain.page_examples import PROJECT_ID
 from mockserver.domain.webhook_event import WebhookEvent
 from mockserver.journal import RequestJournal
@@ -334,12 +334,16 @@ def test_page_webhook_url_on_a_public_host_is_blocked_and_not_sent(
     [(("localhost",), "delivered"), ((), "blocked")],
     ids=["allowed", "not-allowed"],
 )
-def test_localhost_receives_webhooks_only_when_on_the_allow_list(
-    start_receiver: StartReceiver, token: str, allowed_hosts: tuple[str, ...], state: str
+def test_with_a_signing_secret_loopback_receives_webhooks_only_when_named(
+    start_receiver: StartReceiver, allowed_hosts: tuple[str, ...], state: str
 ) -> None:
+    """A client of a shared mock must not make it post to the services of its machine."""
     receiver = Receiver()
     url = hook_url(start_receiver(receiver), host="localhost")
-    settings = Settings(webhook_backoff_seconds=0.05, webhook_allowed_hosts=allowed_hosts)
+    settings = Settings(
+        webhook_backoff_seconds=0.05, webhook_allowed_hosts=allowed_hosts, signing_secret="s"
+    )
+    token = tokens.encode({"clientId": "webhooks"}, "s")
     with serve_in_thread(create_app(settings)) as mock, connect(mock, token) as http:
         _, delivery = create_and_settle(http, webhookUrl=url)
 

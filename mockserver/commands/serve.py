@@ -8,6 +8,7 @@ import dataclasses
 import hashlib
 import secrets
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,14 +21,20 @@ from mockserver.commands import serving
 from mockserver.http.context import ServerContext
 from mockserver.settings import Settings
 
+TOKEN_DAYS = 30
+"""How long the printed token lasts when the mock checks tokens (Verifik's last 30 days)."""
 DEMO_SECRET = "verifik-mock"
 """Signs the printed demo token when no ``--signing-secret`` is given (it is not checked)."""
 
 
 def demo_token(settings: Settings) -> tuple[str, str]:
-    """A ready-to-use client token for this seed, and the client id it names."""
+    """A ready-to-use client token for this seed, and the client id it names; signed with
+    ``--signing-secret``, it expires in 30 days, as Verifik's do."""
     client_id = hashlib.sha256(f"demo:{settings.seed}".encode()).hexdigest()[:24]
-    token = tokens.encode({"clientId": client_id}, settings.signing_secret or DEMO_SECRET)
+    claims: dict[str, object] = {"clientId": client_id}
+    if settings.signing_secret is not None:
+        claims["exp"] = int(time.time()) + TOKEN_DAYS * 86400
+    token = tokens.encode(claims, settings.signing_secret or DEMO_SECRET)
     return token, client_id
 
 
@@ -175,7 +182,6 @@ def add_scenario_options(serve: argparse.ArgumentParser) -> None:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """The server settings the command line asks for."""
-    defaults = Settings()
     return Settings(
         seed=secrets.randbits(32) if args.random else args.seed,
         signing_secret=args.signing_secret,
@@ -184,7 +190,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         document_score=args.document_score,
         session_ttl=timedelta(minutes=args.session_ttl_minutes),
         admin_token=args.admin_token,
-        webhook_allowed_hosts=defaults.webhook_allowed_hosts + tuple(args.webhook_allow_host),
+        webhook_allowed_hosts=tuple(args.webhook_allow_host),
         webhook_attempts=args.webhook_attempts,
         cors_origins=tuple(args.cors_origin),
         state_file=args.state_file.resolve() if args.state_file else None,
@@ -218,6 +224,16 @@ def refusal(args: argparse.Namespace) -> str | None:
     return None
 
 
+def exposure_warning(args: argparse.Namespace) -> str | None:
+    """What to say when the mock is reachable beyond this machine without both secrets."""
+    if args.host in ("127.0.0.1", "localhost", "::1") or (args.signing_secret and args.admin_token):
+        return None
+    return (
+        f"serving on {args.host} without --signing-secret and --admin-token: anyone who "
+        "reaches it can act as any tenant and drive the control API (README: Two trust modes)"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
     if (problem := refusal(args)) is not None:
@@ -245,6 +261,9 @@ def run(args: argparse.Namespace) -> int:
     description = server.describe() + (workers if args.workers > 1 else "")
     print(banner(settings, app.state.context, base_url, description), flush=True)
     serving.tune_collector()
+    serving.redact_access_log()
+    if (warning := exposure_warning(args)) is not None:
+        print(f"verifik-mock serve: warning: {warning}", file=sys.stderr)
     if args.workers > 1:
         serving.hand_to_workers(settings)
     with owner or contextlib.nullcontext():  # the state file is ours until the server stops
@@ -258,5 +277,8 @@ def run(args: argparse.Namespace) -> int:
             http=server.http,
             loop=server.loop,
             access_log=server.access_log,
+            # X-Forwarded-* from any client would rewrite the links the mock builds;
+            # behind a proxy, --public-url says where users reach it.
+            proxy_headers=False,
         )
     return 0

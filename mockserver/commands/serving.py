@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import gc
 import importlib.util
+import logging
 import os
 import pickle
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from starlette.applications import Starlette
 
 from mockserver.app import create_app
+from mockserver.redaction import redacted_url
 from mockserver.settings import Settings
 
 SETTINGS_VARIABLE = "VERIFIK_MOCK_WORKER_SETTINGS"
@@ -46,6 +48,24 @@ def fastest_server(access_log: bool) -> ServerChoice:
 def hand_to_workers(settings: Settings) -> None:
     """Leave ``settings`` where the worker processes uvicorn spawns find them."""
     os.environ[SETTINGS_VARIABLE] = base64.b64encode(pickle.dumps(settings)).decode()
+
+
+class RedactedAccessLog(logging.Filter):
+    """uvicorn's access log with every query value hidden: a hosted page's link carries
+    its session token in the query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the request target of one access log line; keep the line."""
+        if isinstance(record.args, tuple) and len(record.args) >= 3:
+            target = record.args[2]
+            if isinstance(target, str):
+                record.args = (*record.args[:2], redacted_url(target), *record.args[3:])
+        return True
+
+
+def redact_access_log() -> None:
+    """Hide query values in the lines of ``--access-log``."""
+    logging.getLogger("uvicorn.access").addFilter(RedactedAccessLog())
 
 
 def tune_collector() -> None:

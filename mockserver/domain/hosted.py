@@ -8,7 +8,7 @@ path as ``POST /v2/biometric-validations/validate``, so state and webhooks agree
 from __future__ import annotations
 
 import base64
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from mockserver.domain.control import move_clock_to
 from mockserver.domain.scenarios import ScoreOverrides
@@ -49,10 +49,11 @@ def complete_capture(
 
 
 def redirect_target(validation: BiometricValidation, **query: str) -> str | None:
-    """``redirectUrl`` with ``type=login`` and ``query`` added, as Verifik's page sends the
-    user back; None when the validation has no ``redirectUrl``."""
+    """``redirectUrl`` with ``type=login`` and ``query`` set, as Verifik's page sends the
+    user back (replacing any the URL had already); None without a ``redirectUrl``."""
     if not validation.redirectUrl:
         return None
     parts = urlsplit(validation.redirectUrl)
-    added = urlencode({"type": "login", **query})
-    return urlunsplit(parts._replace(query=f"{parts.query}&{added}" if parts.query else added))
+    ours = {"type": "login", **query}
+    kept = [(name, value) for name, value in parse_qsl(parts.query, True) if name not in ours]
+    return urlunsplit(parts._replace(query=urlencode([*kept, *ours.items()])))

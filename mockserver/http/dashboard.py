@@ -16,9 +16,10 @@ from starlette.routing import Route
 
 from mockserver.errors import MockError
 from mockserver.http.context import ServerContext
-from mockserver.http.dashboard_login import LOGIN_ROUTES, check_admin, refuse_reader
+from mockserver.http.dashboard_login import LOGIN_ROUTES, refuse_reader, require_dashboard_admin
 from mockserver.http.query import parse_query
 from mockserver.models.queries import DashboardQuery
+from mockserver.redaction import redacted_url
 from mockserver.store import TenantState
 from mockserver.timestamps import format_timestamp
 
@@ -119,7 +120,7 @@ def tenant_sections(context: ServerContext, tenant: TenantState) -> str:
             table(
                 "Webhook deliveries",
                 ["id", "type", "url", "state", "attempts", ""],
-                [(d.id, d.type, d.url or "", d.state, len(d.attempts),
+                [(d.id, d.type, redacted_url(d.url) if d.url else "", d.state, len(d.attempts),
                   Markup(form(client, "redeliver", hidden("delivery", d.id), "Redeliver")))
                  for d in context.webhooks.deliveries(client)],
             ),
@@ -172,7 +173,7 @@ async def dashboard(request: Request) -> Response:
     """The dashboard, to the admin (anyone, without ``--admin-token``)."""
     context = ServerContext.of(request)
     try:
-        check_admin(request, context.settings)
+        require_dashboard_admin(request, context.settings)
     except MockError as error:
         return refuse_reader(request, error)
     query = parse_query(request.scope["query_string"], DashboardQuery)

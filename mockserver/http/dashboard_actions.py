@@ -22,13 +22,12 @@ from mockserver.errors import (
 )
 from mockserver.http.context import ServerContext
 from mockserver.http.dashboard import dashboard_page
-from mockserver.http.dashboard_login import check_admin, refuse_reader
-from mockserver.http.forms import FormPost, form_fields, read_form_post
+from mockserver.http.dashboard_login import refuse_reader, require_dashboard_admin
+from mockserver.http.forms import MAX_FORM_BYTES, FormPost, form_fields, read_form_post
 from mockserver.http.pages import refusal
 from mockserver.models.control import DashboardForm, ScenarioRuleBody
 from mockserver.store import TenantState
 
-MAX_FORM_BYTES = 64 * 1024
 Action = Callable[[ServerContext, TenantState, DashboardForm], None]
 
 
@@ -82,7 +81,7 @@ async def dashboard_action(request: Request) -> Response:
     context = ServerContext.of(request)
     client = request.path_params["client"]
     try:
-        check_admin(request, context.settings)
+        require_dashboard_admin(request, context.settings)
     except MockError as error:  # never a page with the tenant's data on it
         return refuse_reader(request, error)
     try:

@@ -14,15 +14,15 @@ from starlette.routing import Route
 
 from mockserver.errors import AdminTokenError, MockError
 from mockserver.http.context import ServerContext
-from mockserver.http.forms import read_form_post
+from mockserver.http.forms import MAX_FORM_BYTES, form_fields, read_form_post
 from mockserver.http.headers import ADMIN_HEADER
 from mockserver.http.pages import refusal
+from mockserver.models.control import DashboardLoginForm
 from mockserver.settings import Settings
 
 COOKIE = "verifik_mock_admin"
 DASHBOARD = "/__mock__/ui"
 LOGIN = "/__mock__/ui/login"
-MAX_FORM_BYTES = 16 * 1024
 
 
 def cookie_value(admin_token: str) -> str:
@@ -42,8 +42,8 @@ def is_admin(request: Request, settings: Settings) -> bool:
     )
 
 
-def check_admin(request: Request, settings: Settings) -> None:
-    """Refuse a dashboard read or action that is not the admin's."""
+def require_dashboard_admin(request: Request, settings: Settings) -> None:
+    """Refuse a dashboard read or action that is not the admin's (cookie or header)."""
     if not is_admin(request, settings):
         raise AdminTokenError(
             "The dashboard needs the server's --admin-token: sign in at /__mock__/ui"
@@ -66,20 +66,22 @@ async def login(request: Request) -> Response:
     settings = ServerContext.of(request).settings
     try:
         form = await read_form_post(request, MAX_FORM_BYTES, settings.public_url)
+        given = form_fields(form, DashboardLoginForm).token
     except MockError as error:
         return refusal(request, error, login_form(error.message, error.status))
-    expected = (settings.admin_token or "").encode()
-    if not hmac.compare_digest(form.get("token").encode(), expected) or not expected:
+    if settings.admin_token is None:
+        return RedirectResponse(DASHBOARD, status_code=303)  # open: nothing to sign in to
+    if not hmac.compare_digest(given.encode(), settings.admin_token.encode()):
         wrong = AdminTokenError("That is not the server's --admin-token")
         return refusal(request, wrong, login_form(wrong.message, wrong.status))
     answer = RedirectResponse(DASHBOARD, status_code=303)
     answer.set_cookie(
         COOKIE,
-        cookie_value(settings.admin_token or ""),
+        cookie_value(settings.admin_token),
         httponly=True,
         samesite="strict",
         path="/__mock__",
-        secure=request.url.scheme == "https",
+        secure=(settings.public_url or "").startswith("https://"),
     )
     return answer
 

@@ -21,6 +21,8 @@ from mockserver.models.base import RequestBody
 URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 MAX_FIELDS = 20
+MAX_FORM_BYTES = 64 * 1024
+"""The largest form of the dashboard's (the hosted page's, with a photo, may take a body's)."""
 Fields = TypeVar("Fields", bound=RequestBody)
 
 

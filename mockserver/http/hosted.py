@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from mockserver import tokens
 from mockserver.domain.hosted import complete_capture, redirect_target
+from mockserver.domain.sessions import open_session
 from mockserver.errors import (
     BiometricValidationNotFoundError,
     MockError,
@@ -64,28 +64,36 @@ class HostedVisit:
 
 
 def visit(request: Request) -> HostedVisit:
-    """The validation of the page's path; 404 if there is none, and with a signing secret
-    403 unless the query's ``token`` is that validation's session token."""
+    """The validation of the page's path: with a signing secret, only through the session
+    token its ``url`` carries (checked first, every failure the same 403, so the page tells
+    a stranger nothing); without one, found by the path alone (404 if it names none)."""
     context = ServerContext.of(request)
-    tenant = context.tenants.peek(request.path_params["client"])
+    query = parse_query(request.scope["query_string"], HostedPageQuery)
+    client, validation_id = request.path_params["client"], request.path_params["id"]
+    if context.settings.signing_secret is not None:
+        return _visit_with_token(context, query.token, client, validation_id)
+    tenant = context.tenants.peek(client)
     if tenant is None:
         raise TenantNotFoundError()
-    validation = tenant.validations.get(request.path_params["id"])
+    validation = tenant.validations.get(validation_id)
     if validation is None:
         raise BiometricValidationNotFoundError()
-    query = parse_query(request.scope["query_string"], HostedPageQuery)
-    if context.settings.signing_secret is not None:
-        _check_token(query.token or "", validation, context)
     return HostedVisit(context, tenant, validation)
 
 
-def _check_token(token: str, validation: BiometricValidation, context: ServerContext) -> None:
-    try:
-        claims = tokens.verify(token, context.settings.session_secret)
-    except tokens.InvalidTokenError:
-        raise TokenNotRightError() from None
-    if claims.get("id") != validation.livenessSession:
+def _visit_with_token(
+    context: ServerContext, token: str | None, client: str, validation_id: str
+) -> HostedVisit:
+    """The validation the session ``token`` opens, if it is the path's."""
+    if not token:
         raise TokenNotRightError()
+    access = open_session(context.tenants, token, context.settings.session_secret)
+    validation = access.tenant.validations.get(validation_id)
+    if access.tenant.client.id != client or validation is None:
+        raise TokenNotRightError()
+    if validation.livenessSession != access.session.id:
+        raise TokenNotRightError()
+    return HostedVisit(context, access.tenant, validation)
 
 
 async def hosted_page(request: Request) -> Response:

@@ -83,7 +83,7 @@ class CreatedBiometricValidation(BiometricValidation):
 
     token: str | None = Field(
         default=None,
-        description="The liveness-session token (JWT, claims `id` and `pf`) that "
+        description="The liveness-session token (JWT, claims `id`, `pf`, `cid`, `exp`) that "
         "`POST /v2/biometric-validations/validate` takes as its bearer token. "
         "The mock always sends it; Verifik's create page does not show it.",
     )

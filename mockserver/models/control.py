@@ -256,6 +256,12 @@ class HostedCaptureUpload(HostedCaptureForm):
     )
 
 
+class DashboardLoginForm(RequestBody):
+    """The dashboard's sign-in form."""
+
+    token: str = Field(min_length=1, max_length=1024, description="The server's `--admin-token`.")
+
+
 class DashboardForm(RequestBody):
     """A dashboard form's fields, whichever action it posts (blank counts as not sent)."""
 
