@@ -207,3 +207,12 @@ def test_a_refused_action_answers_an_api_client_in_the_envelope(
     answer = post_action(client, token, "redeliver", delivery="evt_nope")
     assert_error(answer, 404, "WEBHOOK_DELIVERY_NOT_FOUND")
     assert_error(post_action(client, token, "dance"), 404, "NOT_FOUND")
+
+
+def test_a_form_field_the_action_does_not_know_is_refused_even_blank(
+    client: httpx.Client, token: str
+) -> None:
+    client.get("/v2/projects")
+    answer = post_action(client, token, "set-rule", identifier="a@b.c", colour="")
+    assert_error(answer, 409, "MISSING_PARAMETER")
+    assert client.get("/__mock__/scenarios").json()["data"] == []

@@ -48,7 +48,7 @@ async def read_form_post(request: Request, max_bytes: int, public_url: str | Non
     raw = await read_capped(request, max_bytes)
     if media_type == URLENCODED:
         try:
-            pairs = parse_qs(raw.decode("utf-8"), max_num_fields=MAX_FIELDS)
+            pairs = parse_qs(raw.decode("utf-8"), True, max_num_fields=MAX_FIELDS)
         except (UnicodeDecodeError, ValueError):
             raise MalformedBodyError("The form is not UTF-8 text of up to 20 fields") from None
         return FormPost(fields={name: values[-1] for name, values in pairs.items()})
@@ -79,7 +79,8 @@ async def _multipart(request: Request, raw: bytes, max_bytes: int) -> FormPost:
 def form_fields(form: FormPost, model: type[Fields]) -> Fields:
     """The form's text fields read as ``model`` (blank ones count as not sent), or the error
     a JSON body breaking its model gets: 409 MISSING_PARAMETER naming the field."""
-    given = {name: value for name, value in form.fields.items() if value}
+    known = model.model_fields
+    given = {name: value for name, value in form.fields.items() if value or name not in known}
     try:
         return model.model_validate_strings(given)
     except ValidationError as error:
