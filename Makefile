@@ -82,7 +82,7 @@ bench: $(DEV)
 # Refresh the contract's generated part (component schemas, parameters, error responses)
 # after changing a model; a test fails until it is done.
 contract: $(DEV)
-	$(BIN)/python -c 'from mockserver.contract import main; main()'
+	$(BIN)/python -c 'from verifik_mock.contract import main; main()'
 
 clean:
 	rm -rf $(VENV) .tools/redocly .pytest_cache .mypy_cache .ruff_cache

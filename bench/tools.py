@@ -46,7 +46,10 @@ def compile_bytecode() -> None:
     editable install leaves that to the first import, which under PYTHONDONTWRITEBYTECODE=1
     (set on this machine, and in many container images) never keeps it: every start would
     compile every module again, some 50 ms of each cold start a user of the package never pays."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "mockserver")], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "mockserver" / "verifik_mock")],
+        check=True,
+    )
 
 
 def ensure_wrk() -> None:

@@ -9,8 +9,8 @@ from contextlib import ExitStack
 import httpx
 import pytest
 
-from mockserver import Settings, create_app
-from mockserver.server import RunningServer, serve_in_thread
+from verifik_mock import Settings, create_app
+from verifik_mock.server import RunningServer, serve_in_thread
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver import Settings, create_app, tokens
+from verifik_mock import Settings, create_app, tokens
 
 SECRET = "drift-secret"
 TOKEN = tokens.encode({"clientId": "drift-checks"}, SECRET)

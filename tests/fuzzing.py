@@ -28,15 +28,15 @@ import httpcore
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-import mockserver
-from mockserver.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
-from mockserver.errors import ConnectionDropped
-from mockserver.http.routes import ALL_OPERATIONS
-from mockserver.tokens import encode
+import verifik_mock
 from tests.sample_images import face_png
+from verifik_mock.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
+from verifik_mock.errors import ConnectionDropped
+from verifik_mock.http.routes import ALL_OPERATIONS
+from verifik_mock.tokens import encode
 
-MOCKSERVER_FOLDER = str(Path(mockserver.__file__).parent)
-REPOSITORY_FOLDER = str(Path(mockserver.__file__).parents[1]) + "/"
+MOCKSERVER_FOLDER = str(Path(verifik_mock.__file__).parent)
+REPOSITORY_FOLDER = str(Path(verifik_mock.__file__).parents[2]) + "/"
 Header = tuple[bytes, bytes]
 Apply = Callable[["Draft", Random, "World"], str]
 

@@ -20,22 +20,22 @@ import httpx
 import jsonschema
 import pytest
 
-from mockserver import Settings, create_app
-from mockserver.domain.page_examples import (
+from tests.contract_schema import assert_matches_schema
+from verifik_mock import Settings, create_app
+from verifik_mock.domain.page_examples import (
     DOCUMENT_LIVENESS_ID,
     PROJECT_FLOW_ID,
     PROJECT_ID,
     VALIDATION_ID,
 )
-from mockserver.domain.tenancy import client_id_for_token
-from mockserver.models.requests import (
+from verifik_mock.domain.tenancy import client_id_for_token
+from verifik_mock.models.requests import (
     CreateBiometricValidationRequest,
     CreateDocumentLivenessRequest,
     CreateProjectFlowRequest,
     CreateProjectRequest,
 )
-from mockserver.server import RunningServer, serve_in_thread
-from tests.contract_schema import assert_matches_schema
+from verifik_mock.server import RunningServer, serve_in_thread
 
 VALIDATIONS = "/v2/biometric-validations"
 DOCUMENT_LIVENESS = "/v2/document-liveness"

@@ -22,9 +22,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from mockserver.domain.tenancy import client_id_for_token
-from mockserver.server import RunningServer, serve_in_thread
 from tests.answers import create_example_validation
+from verifik_mock.domain.tenancy import client_id_for_token
+from verifik_mock.server import RunningServer, serve_in_thread
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

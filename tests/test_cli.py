@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mockserver.http.health import TOKENS_HEADER, VERSION_HEADER
-from mockserver.version import VERSION
 from tests.ports import free_port
+from verifik_mock.http.health import TOKENS_HEADER, VERSION_HEADER
+from verifik_mock.version import VERSION
 
 STARTUP_SECONDS = 20
 VERIFIK_MOCK = str(Path(sys.executable).with_name("verifik-mock"))

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pickle
 from datetime import UTC, datetime
 
-from mockserver.compact_records import CompactRecords
-from mockserver.domain.world import WorldBuilder
-from mockserver.models import BiometricValidation, LivenessSession
-from mockserver.models.enums import LivenessSessionStatus
-from mockserver.settings import Settings
-from mockserver.store import TenantState
+from verifik_mock.compact_records import CompactRecords
+from verifik_mock.domain.world import WorldBuilder
+from verifik_mock.models import BiometricValidation, LivenessSession
+from verifik_mock.models.enums import LivenessSessionStatus
+from verifik_mock.settings import Settings
+from verifik_mock.store import TenantState
 
 
 def seeded() -> TenantState:

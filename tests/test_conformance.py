@@ -11,13 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mockserver import Settings, create_app, tokens
-from mockserver.conformance import ContractOptions, run_contract
-from mockserver.drift import OperationDrift, detect_drift
-from mockserver.http.routes import ALL_OPERATIONS
-from mockserver.server import serve_in_thread
 from tests.drifted_mock import SECRET, TOKEN, VARIANTS, drifted_app
 from tests.ports import free_port
+from verifik_mock import Settings, create_app, tokens
+from verifik_mock.conformance import ContractOptions, run_contract
+from verifik_mock.drift import OperationDrift, detect_drift
+from verifik_mock.http.routes import ALL_OPERATIONS
+from verifik_mock.server import serve_in_thread
 
 pytest_plugins = ["pytester"]
 

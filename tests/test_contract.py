@@ -9,12 +9,12 @@ from typing import Any
 import httpx
 import pytest
 
-from mockserver import create_app
-from mockserver.contract import generated_components, load_contract
-from mockserver.http.routes import ALL_OPERATIONS
-from mockserver.models.base import RequestBody
-from mockserver.server import RunningServer
 from tests.contract_schema import assert_matches_schema, validator_for
+from verifik_mock import create_app
+from verifik_mock.contract import generated_components, load_contract
+from verifik_mock.http.routes import ALL_OPERATIONS
+from verifik_mock.models.base import RequestBody
+from verifik_mock.server import RunningServer
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -34,7 +34,7 @@ def ref_name(ref_holder: dict[str, Any]) -> str:
 
 def test_generated_part_of_contract_matches_the_models() -> None:
     assert load_contract()["components"] == generated_components()["components"], (
-        "contracts/verifik.openapi.yaml is out of date with mockserver.models: run `make contract`"
+        "contracts/verifik.openapi.yaml is out of date with the models: run `make contract`"
     )
 
 

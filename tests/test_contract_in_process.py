@@ -12,10 +12,10 @@ from typing import Any
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from mockserver import Settings, create_app
-from mockserver.conformance import TOKEN_VARIABLE
-from mockserver.data_files import data_folder
 from tests.drifted_mock import SECRET, TOKEN
+from verifik_mock import Settings, create_app
+from verifik_mock.conformance import TOKEN_VARIABLE
+from verifik_mock.data_files import data_folder
 
 # schemathesis.toml reads the client token from the environment, as `verifik-mock contract`
 # sets it: it authenticates every operation but validate, whose token the links supply.

@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
-from mockserver import Settings, create_app
-from mockserver.server import RunningServer, serve_in_thread
 from tests.answers import Json, assert_error, create_example_validation, get_answer
 from tests.contract_schema import assert_matches_schema
 from tests.sample_images import face_png
+from verifik_mock import Settings, create_app
+from verifik_mock.server import RunningServer, serve_in_thread
 
 VALIDATIONS = "/v2/biometric-validations"
 VALIDATE = "/v2/biometric-validations/validate"

@@ -7,9 +7,9 @@ import re
 import httpx
 import pytest
 
-from mockserver import Settings, create_app
-from mockserver.contract import load_contract
-from mockserver.server import RunningServer, serve_in_thread
+from verifik_mock import Settings, create_app
+from verifik_mock.contract import load_contract
+from verifik_mock.server import RunningServer, serve_in_thread
 
 LOCAL_FRONT_END = "http://localhost:5173"
 

@@ -8,11 +8,11 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from mockserver import Settings
-from mockserver.domain.tenancy import client_id_for_token
-from mockserver.server import RunningServer
 from tests.answers import assert_error, create_example_validation
 from tests.conftest import MockWith
+from verifik_mock import Settings
+from verifik_mock.domain.tenancy import client_id_for_token
+from verifik_mock.server import RunningServer
 
 
 @contextmanager

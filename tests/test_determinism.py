@@ -7,9 +7,9 @@ import time
 
 import httpx
 
-from mockserver import Settings, create_app
-from mockserver.server import serve_in_thread
 from tests.ports import free_port
+from verifik_mock import Settings, create_app
+from verifik_mock.server import serve_in_thread
 
 WALL_CLOCK_GAP_SECONDS = 1.1
 """Longer than a second: no request of a second run falls in a wall-clock second of the first."""

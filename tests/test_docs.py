@@ -17,12 +17,12 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
-from mockserver import Settings, create_app
-from mockserver.contract import load_contract
-from mockserver.domain.tenancy import client_id_for_token
-from mockserver.http.docs import script_json
-from mockserver.server import RunningServer, serve_in_thread
 from tests import test_browser
+from verifik_mock import Settings, create_app
+from verifik_mock.contract import load_contract
+from verifik_mock.domain.tenancy import client_id_for_token
+from verifik_mock.http.docs import script_json
+from verifik_mock.server import RunningServer, serve_in_thread
 
 browser = test_browser.browser
 """Debian's headless Chromium: test_browser.py's fixture, which pytest finds here by this name."""

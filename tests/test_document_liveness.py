@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from mockserver.domain.tenancy import client_id_for_token
 from tests.answers import Json, assert_error, get_answer
 from tests.contract_schema import assert_matches_schema
+from verifik_mock.domain.tenancy import client_id_for_token
 
 DOCUMENT_LIVENESS = "/v2/document-liveness"
 STATUSES = ["new", "processing", "completed", "failed"]

@@ -10,10 +10,10 @@ import httpx
 import pytest
 from uvicorn.config import HTTPProtocolType
 
-from mockserver import create_app
-from mockserver.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
-from mockserver.server import RunningServer, serve_in_thread
 from tests.answers import Json, assert_error, get_answer
+from verifik_mock import create_app
+from verifik_mock.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
+from verifik_mock.server import RunningServer, serve_in_thread
 
 VALIDATIONS = "/v2/biometric-validations"
 FAULT = "X-Mock-Fault"

@@ -20,12 +20,6 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from mockserver import Settings, create_app
-from mockserver.data_files import data_folder
-from mockserver.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
-from mockserver.http.dashboard_actions import ACTIONS
-from mockserver.server import serve_in_thread
-from mockserver.tokens import encode
 from tests.fuzzing import (
     NO_ANSWER,
     NOT_ENVELOPE,
@@ -44,6 +38,12 @@ from tests.fuzzing import (
     send,
     send_all,
 )
+from verifik_mock import Settings, create_app
+from verifik_mock.data_files import data_folder
+from verifik_mock.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
+from verifik_mock.http.dashboard_actions import ACTIONS
+from verifik_mock.server import serve_in_thread
+from verifik_mock.tokens import encode
 
 SEED = 20261130
 REQUESTS_PER_CONFIG = 3_000

@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from mockserver import Settings, tokens
 from tests.answers import assert_error
 from tests.conftest import MockWith
+from verifik_mock import Settings, tokens
 
 SECRET = "guard-secret"
 

@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from mockserver import Settings, create_app, sample_image, tokens
-from mockserver.server import serve_in_thread
 from tests.answers import Json, assert_error, create_example_validation, get_answer
 from tests.conftest import MockWith
+from verifik_mock import Settings, create_app, sample_image, tokens
+from verifik_mock.server import serve_in_thread
 
 RETURN_TO = "https://app.example/after-verifik?step=2"
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.version import VERSION
 from tests.installed import (
     ROOT,
     InstalledVenv,
@@ -32,6 +31,7 @@ from tests.installed import (
 )
 from tests.ports import free_port, wait_for_port
 from tests.test_readme import README_AUTH, readme_example
+from verifik_mock.version import VERSION
 
 # The dev extra's tools. pytest is no dev tool here: schemathesis requires it at run time.
 DEV_ONLY_TOOLS = {"mypy", "ruff", "playwright", "pytest-xdist"}
@@ -115,7 +115,7 @@ def test_installed_package_is_imported_from_the_venv_not_the_checkout(
     """The blocks below run the wheel's code: from outside the checkout, `python` on PATH
     imports the server and the plugin from the venv's site-packages."""
     script = (
-        'python -c "import mockserver; print(mockserver.__file__)"\n'
+        'python -c "import verifik_mock; print(verifik_mock.__file__)"\n'
         'python -c "import verifik_mock_pytest; print(verifik_mock_pytest.__file__)"\n'
     )
     ran = run_script(script, cwd=tmp_path, env=installed.env(), log=tmp_path / "imports")
@@ -259,7 +259,7 @@ def test_examples_suite_passes_against_the_installed_plugin(
     installed: InstalledVenv, tmp_path: Path
 ) -> None:
     """The downstream app's own suite, run by the venv's pytest in examples/, passes with only
-    the installed plugin (it checks that mockserver comes from site-packages itself)."""
+    the installed plugin (it checks that verifik_mock comes from site-packages itself)."""
     env = installed.env({"PYTHONDONTWRITEBYTECODE": "1"})
     ran = run_script(
         "pytest -q -p no:cacheprovider",

@@ -9,13 +9,13 @@ import typing
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.domain.listing import paginate, sort_records
-from mockserver.domain.validations import list_validations, matches_filters
-from mockserver.domain.world import WorldBuilder
-from mockserver.models.enums import BiometricValidationStatus, BiometricValidationType
-from mockserver.models.queries import BiometricValidationSort, ListBiometricValidationsQuery
-from mockserver.settings import Settings
-from mockserver.store import TenantState
+from verifik_mock.domain.listing import paginate, sort_records
+from verifik_mock.domain.validations import list_validations, matches_filters
+from verifik_mock.domain.world import WorldBuilder
+from verifik_mock.models.enums import BiometricValidationStatus, BiometricValidationType
+from verifik_mock.models.queries import BiometricValidationSort, ListBiometricValidationsQuery
+from verifik_mock.settings import Settings
+from verifik_mock.store import TenantState
 
 STATUSES = list(BiometricValidationStatus)
 FILTERED = ("client", "project", "projectFlow", "status", "type", "identifier", "livenessSession")

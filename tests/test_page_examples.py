@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from mockserver.server import RunningServer
 from tests.contract_schema import assert_matches_schema
+from verifik_mock.server import RunningServer
 
 TINY_PNG_BASE64 = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg"

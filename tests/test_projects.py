@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
-from mockserver.domain.tenancy import client_id_for_token
 from tests.answers import Json, assert_error
 from tests.contract_schema import assert_matches_schema
+from verifik_mock.domain.tenancy import client_id_for_token
 
 PROJECTS = "/v2/projects"
 PROJECT_FLOWS = "/v2/project-flows"

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mockserver import Settings, create_app
-from mockserver.server import serve_in_thread
-from mockserver.testing import tenant_token_for
 from tests.ports import free_port
+from verifik_mock import Settings, create_app
+from verifik_mock.server import serve_in_thread
+from verifik_mock.testing import tenant_token_for
 
 pytest_plugins = ["pytester"]
 
@@ -435,7 +435,7 @@ def test_handle_helpers_drive_scores_faults_clock_tokens_and_journal(
 
         import pytest
 
-        from mockserver.testing import VerifikMockError
+        from verifik_mock.testing import VerifikMockError
 
         FACE = Path(__file__).with_name("face-pass.png").read_bytes()
 
@@ -513,7 +513,7 @@ def test_wait_for_webhooks_sees_signed_deliveries_to_a_loopback_receiver(
         from starlette.responses import Response
         from starlette.routing import Route
 
-        from mockserver.server import serve_in_thread
+        from verifik_mock.server import serve_in_thread
 
         received = []
 

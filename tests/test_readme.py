@@ -14,13 +14,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mockserver import errors
-from mockserver.server import RunningServer
 from tests.ports import free_port, wait_for_port
+from verifik_mock import errors
+from verifik_mock.server import RunningServer
 
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).parents[1]
+PACKAGE = ROOT / "mockserver" / "verifik_mock"
+"""The import package, in the repository folder the design card names."""
 README_AUTH = "Bearer my-team-token"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -135,8 +137,8 @@ def where_things_are() -> str:
 @pytest.mark.parametrize(
     "module",
     sorted(
-        path.relative_to(ROOT / "mockserver").as_posix()
-        for path in (ROOT / "mockserver").rglob("*.py")
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
         if path.name != "__init__.py" and "_data" not in path.parts
     ),
 )

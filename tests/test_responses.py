@@ -11,10 +11,10 @@ from typing import NoReturn
 import httpx
 import pytest
 
-from mockserver import Settings, create_app
-from mockserver.domain import projects
-from mockserver.server import serve_in_thread
 from tests.contract_schema import assert_matches_schema
+from verifik_mock import Settings, create_app
+from verifik_mock.domain import projects
+from verifik_mock.server import serve_in_thread
 
 BROKEN_PATH = "/v2/projects"
 """The operation whose domain function the tests break."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from mockserver.domain.listing import Page
-from mockserver.domain.world import WorldBuilder
-from mockserver.http.envelopes import page_envelope
-from mockserver.http.serialized import RecordJson
-from mockserver.models import BiometricValidationList, BiometricValidationResponse, ErrorResponse
-from mockserver.settings import Settings
+from verifik_mock.domain.listing import Page
+from verifik_mock.domain.world import WorldBuilder
+from verifik_mock.http.envelopes import page_envelope
+from verifik_mock.http.serialized import RecordJson
+from verifik_mock.models import BiometricValidationList, BiometricValidationResponse, ErrorResponse
+from verifik_mock.settings import Settings
 
 
 def test_envelopes_equal_pydantic_output_first_time_and_from_the_store() -> None:

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mockserver import Settings, sample_image, tokens
-from mockserver.settings import OPEN_SESSION_SECRET
 from tests.answers import Json, assert_error, create_example_validation
 from tests.conftest import MockWith
+from verifik_mock import Settings, sample_image, tokens
+from verifik_mock.settings import OPEN_SESSION_SECRET
 
 SECRET = "sessions-secret"
 PNG = base64.b64encode(sample_image("face-pass")).decode()

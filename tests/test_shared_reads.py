@@ -17,13 +17,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mockserver import Settings, create_app
-from mockserver.http.context import ServerContext
-from mockserver.http.operations import Operation
-from mockserver.http.routes import ALL_OPERATIONS
-from mockserver.server import serve_in_thread
-from mockserver.store import TenantState
 from tests.answers import create_example_validation
+from verifik_mock import Settings, create_app
+from verifik_mock.http.context import ServerContext
+from verifik_mock.http.operations import Operation
+from verifik_mock.http.routes import ALL_OPERATIONS
+from verifik_mock.server import serve_in_thread
+from verifik_mock.store import TenantState
 
 AUTH = {"Authorization": "Bearer reads-team"}
 READS: list[Operation] = [op for op in ALL_OPERATIONS if op.method == "GET"]  # type: ignore[type-arg]

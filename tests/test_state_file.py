@@ -20,15 +20,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mockserver import Settings, create_app
-from mockserver.clock import MockClock
-from mockserver.creation_order import CreationOrder
-from mockserver.domain.world import WorldBuilder
-from mockserver.persistence import StateFile
-from mockserver.server import serve_in_thread
-from mockserver.store import TenantState
 from tests.answers import create_example_validation
 from tests.ports import free_port, wait_for_port
+from verifik_mock import Settings, create_app
+from verifik_mock.clock import MockClock
+from verifik_mock.creation_order import CreationOrder
+from verifik_mock.domain.world import WorldBuilder
+from verifik_mock.persistence import StateFile
+from verifik_mock.server import serve_in_thread
+from verifik_mock.store import TenantState
 
 AUTH = {"Authorization": "Bearer state-file-team"}
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import httpx
 
-from mockserver import Settings
-from mockserver.domain.tenancy import client_id_for_token
 from tests.answers import create_example_validation
 from tests.conftest import MockWith
+from verifik_mock import Settings
+from verifik_mock.domain.tenancy import client_id_for_token
 
 
 def test_past_max_tenants_the_least_recently_used_is_evicted_and_journaled(

@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 import pytest
 
-from mockserver import Settings, create_app
-from mockserver.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID, VALIDATION_ID
-from mockserver.server import RunningServer, serve_in_thread
-from mockserver.tokens import encode
 from tests.contract_schema import assert_matches_schema
+from verifik_mock import Settings, create_app
+from verifik_mock.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID, VALIDATION_ID
+from verifik_mock.server import RunningServer, serve_in_thread
+from verifik_mock.tokens import encode
 
 VALIDATIONS = "/v2/biometric-validations"
 DOCUMENT_LIVENESS = "/v2/document-liveness"

@@ -26,11 +26,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockserver import Settings, create_app
-from mockserver.server import RunningServer, serve_in_thread
 from tests.answers import Json, assert_error, get_answer
 from tests.contract_schema import assert_matches_schema
 from tests.sample_images import face_png
+from verifik_mock import Settings, create_app
+from verifik_mock.server import RunningServer, serve_in_thread
 
 VALIDATIONS = "/v2/biometric-validations"
 VALIDATE = "/v2/biometric-validations/validate"

@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from mockserver.contract import load_contract
-from mockserver.domain.tenancy import client_id_for_token
 from tests.answers import Json, assert_error, get_answer
 from tests.contract_schema import assert_matches_schema
+from verifik_mock.contract import load_contract
+from verifik_mock.domain.tenancy import client_id_for_token
 
 VALIDATIONS = "/v2/biometric-validations"
 VALIDATE = "/v2/biometric-validations/validate"

@@ -22,14 +22,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockserver import Settings, create_app, tokens
-from mockserver.domain.page_examples import PROJECT_ID
-from mockserver.domain.webhook_event import WebhookEvent
-from mockserver.journal import RequestJournal
-from mockserver.models.control import WebhookDelivery
-from mockserver.server import RunningServer, serve_in_thread
-from mockserver.webhooks import WebhookDispatcher
 from tests.answers import Json, create_example_validation, get_answer
+from verifik_mock import Settings, create_app, tokens
+from verifik_mock.domain.page_examples import PROJECT_ID
+from verifik_mock.domain.webhook_event import WebhookEvent
+from verifik_mock.journal import RequestJournal
+from verifik_mock.models.control import WebhookDelivery
+from verifik_mock.server import RunningServer, serve_in_thread
+from verifik_mock.webhooks import WebhookDispatcher
 
 VALIDATIONS = "/v2/biometric-validations"
 WEBHOOKS = "/__mock__/webhooks"

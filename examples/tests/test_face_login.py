@@ -72,6 +72,6 @@ def test_a_session_left_open_too_long_expires(client: VerifikClient, verifik) ->
 
 
 def test_the_plugin_is_installed_not_imported_from_a_checkout() -> None:
-    import mockserver
+    import verifik_mock
 
-    assert "site-packages" in Path(mockserver.__file__).parts
+    assert "site-packages" in Path(verifik_mock.__file__).parts

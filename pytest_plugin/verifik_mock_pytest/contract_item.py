@@ -9,9 +9,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from mockserver import Settings, create_app, tokens
-from mockserver.conformance import ContractOptions, ContractResult, run_contract, summary_table
-from mockserver.server import serve_in_thread
+from verifik_mock import Settings, create_app, tokens
+from verifik_mock.conformance import ContractOptions, ContractResult, run_contract, summary_table
+from verifik_mock.server import serve_in_thread
 
 CONTRACT_SECRET = "verifik-contract"
 """The signing secret of the mock started for the checks: it must refuse bad tokens."""

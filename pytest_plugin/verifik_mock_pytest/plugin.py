@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mockserver import Settings, create_app
-from mockserver.server import serve_in_thread
-from mockserver.testing import (
+from verifik_mock import Settings, create_app
+from verifik_mock.server import serve_in_thread
+from verifik_mock.testing import (
     IN_PROCESS_URL,
     PortalTransport,
     Scenario,

@@ -1,0 +1,135 @@
+"""The Starlette application, built from a Settings object."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import partial
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.types import Receive, Scope, Send
+
+from verifik_mock.domain.world import build_tenant
+from verifik_mock.errors import MockError
+from verifik_mock.http.context import ServerContext
+from verifik_mock.http.cors import EnvelopeCors
+from verifik_mock.http.dashboard import DASHBOARD_ROUTES
+from verifik_mock.http.dashboard_actions import DASHBOARD_ACTION_ROUTES
+from verifik_mock.http.docs import DOC_ROUTES
+from verifik_mock.http.faults import SERVER_SEND, FaultInjection
+from verifik_mock.http.guard import HeaderGuard
+from verifik_mock.http.health import HEALTH_ROUTES
+from verifik_mock.http.hosted import HOSTED_ROUTES
+from verifik_mock.http.journaling import Journaling
+from verifik_mock.http.responses import (
+    handle_http_error,
+    handle_mock_error,
+    handle_unexpected_error,
+)
+from verifik_mock.http.routes import ALL_OPERATIONS
+from verifik_mock.http.shared_state import ReadsAndWrites, SharedStateLock
+from verifik_mock.journal import RequestJournal
+from verifik_mock.persistence import StateFile
+from verifik_mock.settings import Settings
+from verifik_mock.store import TenantRegistry
+from verifik_mock.webhooks import WebhookDispatcher
+
+LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+"""Front ends served from this machine may call the mock from a browser by default."""
+
+
+class VerifikMockApp(Starlette):
+    """The Starlette app, keeping the server's own ``send`` where ``X-Mock-Fault: reset``
+    finds the connection to drop."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one connection's request (or the lifespan)."""
+        scope[SERVER_SEND] = send
+        await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """A mock Verifik: every operation of the contract, with its own tenants and clock.
+
+    Around the routes: CORS for local front ends (and ``cors_origins``), the journal of
+    every request, the refusal of headers no operation should read, and fault injection,
+    which answers
+    ``X-Mock-Latency-Ms`` and ``X-Mock-Fault`` before a ``/v2`` request is processed. With
+    a ``state_file``, innermost (a read run again as a write is journaled once): reads
+    marked as such, and with ``shared_state`` the turns that let workers share the file
+    (a header's slow answer waits outside them; a control-API fault's, inside).
+    """
+    settings = settings or Settings()
+    journal = RequestJournal(settings.journal_size)
+    webhooks = WebhookDispatcher(settings, journal)
+    state_file = StateFile(settings.state_file) if settings.state_file else None
+    tenants = TenantRegistry(
+        partial(build_tenant, settings),
+        settings.seed,
+        state_file,
+        settings.shared_state,
+        max_tenants=settings.max_tenants,
+        on_evict=partial(_evicted, journal, webhooks, kept=state_file is not None),
+    )
+    turns: list[Middleware] = []
+    if settings.state_file and settings.shared_state:
+        turns = [
+            Middleware(
+                SharedStateLock,
+                tenants=tenants,
+                state_file=settings.state_file,
+                max_body_bytes=settings.max_body_bytes,
+            )
+        ]
+    elif settings.state_file:
+        turns = [Middleware(ReadsAndWrites)]
+    app = VerifikMockApp(
+        routes=[operation.route() for operation in ALL_OPERATIONS]
+        + DOC_ROUTES
+        + HEALTH_ROUTES
+        + HOSTED_ROUTES
+        + DASHBOARD_ROUTES
+        + DASHBOARD_ACTION_ROUTES,
+        middleware=[
+            Middleware(
+                EnvelopeCors,
+                allow_origins=list(settings.cors_origins),
+                allow_origin_regex=LOCAL_ORIGINS,
+                allow_methods=["GET", "POST", "DELETE"],
+                allow_headers=["*"],
+                expose_headers=["Retry-After"],
+            ),
+            Middleware(Journaling, journal=journal),
+            Middleware(HeaderGuard, public_url=settings.public_url),
+            Middleware(FaultInjection, max_latency_ms=settings.max_latency_ms),
+            *turns,
+        ],
+        exception_handlers={
+            MockError: handle_mock_error,
+            HTTPException: handle_http_error,
+            Exception: handle_unexpected_error,
+        },
+    )
+    # Verifik's paths have no trailing slash; one answers 404 in the envelope, not a redirect.
+    app.router.redirect_slashes = False
+    app.state.context = ServerContext(
+        settings=settings,
+        tenants=tenants,
+        journal=journal,
+        webhooks=webhooks,
+    )
+    return app
+
+
+def _evicted(
+    journal: RequestJournal, webhooks: WebhookDispatcher, client_id: str, kept: bool
+) -> None:
+    """Say in the journal that a tenant left memory; its webhook deliveries (never kept in a
+    state file) go with it, so they too stay bounded."""
+    if kept:
+        note = "evicted from memory past --max-tenants; read back from the state file on use"
+    else:
+        note = "evicted past --max-tenants; seeded afresh on its next request"
+    webhooks.forget(client_id)
+    journal.record(kind="eviction", at=datetime.now(UTC), client=client_id, note=note)
