@@ -6,6 +6,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-stamp
 DEV     := $(VENV)/.dev-stamp
+MUTATE  := $(VENV)/.mutate-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SEED   ?= 0
@@ -17,7 +18,7 @@ REDOCLY_VERSION := 2.77.0
 REDOCLY_DIR     := .tools/redocly/$(REDOCLY_VERSION)
 REDOCLY         := $(REDOCLY_DIR)/node_modules/.bin/redocly
 
-.PHONY: setup browser run test lint lint-contract typecheck pytest examples contract bench clean
+.PHONY: setup browser run test lint lint-contract typecheck pytest examples contract bench mutate clean
 
 setup: $(DEV)
 
@@ -34,6 +35,11 @@ $(RUNTIME): pyproject.toml
 $(DEV): $(RUNTIME)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(DEV)
+
+# mutmut, for `make mutate` only: neither `make test` nor `make run` installs it.
+$(MUTATE): $(DEV)
+	$(BIN)/python -m pip install --quiet -e ".[mutate]"
+	@touch $(MUTATE)
 
 run: $(RUNTIME)
 	$(BIN)/verifik-mock serve --host $(HOST) --port $(PORT) --seed $(SEED)
@@ -84,5 +90,53 @@ bench: $(DEV)
 contract: $(DEV)
 	$(BIN)/python -c 'from verifik_mock.contract import main; main()'
 
+# Mutation testing of verifik_mock's domain/ and http/: mutmut changes one thing at a time (an
+# operator, a constant, an argument) and runs the tests that reach it; a mutant no test fails
+# on is a behaviour the suite does not pin down. [tool.mutmut] in pyproject.toml says which
+# tests run and why. Not part of `make test`: the README says how long it takes and what it
+# found. mutmut finds a package only under src/, so it runs in build/mutate, where src/ is a
+# link to mockserver/; it starts afresh every time, since mutmut keeps verdicts and would not
+# retry a survivor after a test is added. MUTANTS='verifik_mock.domain.scoring.*' runs only
+# the mutants named.
+# Each test builds an httpx.Client, and httpx parses the whole CA bundle of SSL_CERT_FILE (or
+# certifi's) for each one, half the suite's CPU time; a CA directory is read only when a
+# certificate is checked, and no test here speaks TLS. PATH: mutmut runs `mypy` by that name.
+# 6 mutants at a time on 2 cores: a mutant's tests spend over half their time waiting (on
+# sockets, on servers starting and stopping, on webhook retries).
+MUTATE_CHILDREN ?= 6
+MUTATE_DIR      := build/mutate
+mutate: $(MUTATE)
+	rm -rf $(MUTATE_DIR) && mkdir -p $(MUTATE_DIR)
+	for path in mockserver:src tests contracts fixtures README.md pyproject.toml; do \
+	  ln -s "$(CURDIR)/$${path%%:*}" "$(MUTATE_DIR)/$${path##*:}"; done
+	cd $(MUTATE_DIR) && env -u SSL_CERT_FILE SSL_CERT_DIR=/etc/ssl/certs \
+	  PATH="$(CURDIR)/$(BIN):$$PATH" "$(CURDIR)/$(BIN)/mutmut" run \
+	  --max-children $(MUTATE_CHILDREN) $(MUTANTS)
+	@cd $(MUTATE_DIR) && "$(CURDIR)/$(BIN)/python" -c "$$MUTATION_SCORE"
+
+# What `make mutate` prints last: the verdicts mutmut wrote beside each mutated file.
+define MUTATION_SCORE
+import collections, datetime, glob, json
+from mutmut.stats import status_by_exit_code
+
+verdicts = collections.Counter(
+    status_by_exit_code[code]
+    for meta in glob.glob("mutants/src/**/*.py.meta", recursive=True)
+    for code in json.load(open(meta))["exit_code_by_key"].values()
+)
+total = sum(verdicts.values())
+killed, survived = verdicts["killed"], verdicts["survived"]
+tested = total - verdicts["caught by type check"]
+print(f"mutation score, {datetime.date.today()}: {killed} / {total} mutants killed by the tests")
+print(f"  {verdicts['caught by type check']} rejected by mypy before any test ran")
+print(f"  of the {tested} mypy lets through: {killed} killed ({killed / max(tested, 1):.1%}),"
+      f" {survived} survived, {verdicts['timeout']} timed out,"
+      f" {verdicts['suspicious']} suspicious, {verdicts['no tests']} reached by no test")
+if verdicts["not checked"]:
+    print(f"  {verdicts['not checked']} not run: MUTANTS named others, or the run was stopped")
+print(f"survivors: {survived}; list them with `cd $(MUTATE_DIR) && mutmut results`")
+endef
+export MUTATION_SCORE
+
 clean:
-	rm -rf $(VENV) .tools/redocly .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .tools/redocly .pytest_cache .mypy_cache .ruff_cache $(MUTATE_DIR)

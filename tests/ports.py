@@ -6,6 +6,7 @@ import itertools
 import os
 import socket
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -23,14 +24,23 @@ def _share() -> int:
     return SHARES - 1 - os.getpid() % 2  # a run without xdist, or one run beside it
 
 
-_candidates = itertools.cycle(
-    range(FIRST_PORT + _share() * PORTS_EACH, FIRST_PORT + (_share() + 1) * PORTS_EACH)
-)
+_candidates: dict[int, Iterator[int]] = {}
+
+
+def _candidates_of_this_process() -> Iterator[int]:
+    """The share's ports, from a start of this process's own: processes forked from one
+    another (mutmut's workers) would otherwise walk the same ports in step."""
+    pid = os.getpid()
+    if pid not in _candidates:
+        share = range(FIRST_PORT + _share() * PORTS_EACH, FIRST_PORT + (_share() + 1) * PORTS_EACH)
+        start = pid * 97 % PORTS_EACH
+        _candidates[pid] = itertools.cycle([*share[start:], *share[:start]])
+    return _candidates[pid]
 
 
 def free_port() -> int:
     """A loopback port nothing listens on right now, of this process's share."""
-    for port in itertools.islice(_candidates, PORTS_EACH):
+    for port in itertools.islice(_candidates_of_this_process(), PORTS_EACH):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
