@@ -3,15 +3,15 @@ whether it comes from the parsed few, from the bytes, or from a state file."""
 
 from __future__ import annotations
 
-import pickle
 from datetime import UTC, datetime
 
-from verifik_mock.compact_records import CompactRecords
 from verifik_mock.domain.world import WorldBuilder
 from verifik_mock.models import BiometricValidation, LivenessSession
 from verifik_mock.models.enums import LivenessSessionStatus
 from verifik_mock.settings import Settings
-from verifik_mock.store import TenantState
+from verifik_mock.state.compact_records import CompactRecords
+from verifik_mock.state.rows import rows_written, tenant_from_rows
+from verifik_mock.state.tenant import TenantState
 
 
 def seeded() -> TenantState:
@@ -57,9 +57,9 @@ def test_instants_are_kept_to_the_millisecond_so_reading_back_is_exact() -> None
     assert sessions[stamped.id] == stamped
 
 
-def test_a_tenant_pickles_whole() -> None:
+def test_a_tenant_reads_back_whole_from_its_rows() -> None:
     state = seeded()
-    restored: TenantState = pickle.loads(pickle.dumps(state))
+    restored = tenant_from_rows(rows_written(state, whole=True))
 
     assert list(restored.validations.values()) == list(state.validations.values())
     assert restored.liveness_sessions.newest(3) == state.liveness_sessions.newest(3)

@@ -1,17 +1,17 @@
-"""With ``--state-file``, a read saves nothing unless it changed its tenant; across
-``serve --workers`` reads run side by side, and one that changed its tenant runs again as a
-write. Both hold only if every change a read can make shows in the tenant's read
-fingerprint: these tests hold every GET operation to it, and see a reset reach a worker
-that only read (tests/test_workers.py runs reads on two worker processes)."""
+"""Across ``serve --workers`` reads take no lock; one that changed its tenant (records it
+found lapsed, a fault it spent) saves it if no one wrote meanwhile, else runs again as a
+write. These tests hold every GET operation to saving what it changed, and see a reset reach
+a worker that only read (tests/test_workers.py runs reads on two worker processes)."""
 
 from __future__ import annotations
 
-import pickle
+import asyncio
 import socket
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -23,7 +23,8 @@ from verifik_mock.http.context import ServerContext
 from verifik_mock.http.operations import Operation
 from verifik_mock.http.routes import ALL_OPERATIONS
 from verifik_mock.server import serve_in_thread
-from verifik_mock.store import TenantState
+from verifik_mock.state.rows import TenantRows, rows_written, tenant_from_rows
+from verifik_mock.state.tenant import TenantState
 
 AUTH = {"Authorization": "Bearer reads-team"}
 READS: list[Operation] = [op for op in ALL_OPERATIONS if op.method == "GET"]  # type: ignore[type-arg]
@@ -39,9 +40,10 @@ def fill_path(operation: Operation, tenant: TenantState, validation_id: str) -> 
 
 
 @pytest.fixture
-def served() -> Iterator[tuple[httpx.Client, ServerContext]]:
-    """A mock in this process: a client of it, and its context to look at the tenant."""
-    app = create_app(Settings())
+def served(tmp_path: Path) -> Iterator[tuple[httpx.Client, ServerContext]]:
+    """A mock in this process serving a state file as one of several workers would: a client
+    of it, and its context to look at the tenant."""
+    app = create_app(Settings(state_file=tmp_path / "state.sqlite", shared_state=True))
     with (
         serve_in_thread(app) as mock,
         httpx.Client(base_url=mock.base_url, headers=AUTH) as http,
@@ -49,25 +51,36 @@ def served() -> Iterator[tuple[httpx.Client, ServerContext]]:
         yield http, app.state.context
 
 
+def kept_and_stored(context: ServerContext, client_id: str) -> tuple[TenantRows, TenantRows]:
+    """The tenant as the server keeps it in memory, and as its state file holds it."""
+    found = context.store.engine.read(client_id, since=None)
+    assert found is not None
+    kept = asyncio.run(context.store.run(client_id, partial(rows_written, whole=True)))
+    return kept, rows_written(tenant_from_rows(found[1]), whole=True)
+
+
 @pytest.mark.parametrize("pending", ["lapsed records", "a fault to spend"])
 @pytest.mark.parametrize("operation", READS, ids=lambda op: op.operation_id)
-def test_whatever_a_read_changes_shows_in_the_read_fingerprint(
+def test_whatever_a_read_changes_is_saved(
     served: tuple[httpx.Client, ServerContext],
     operation: Operation,  # type: ignore[type-arg]
     pending: str,
 ) -> None:
     http, context = served
+    create_example_validation(http)
     validation_id = create_example_validation(http)["_id"]
-    tenant = context.tenants.get(context.client_id_for(AUTH["Authorization"]))
+    client_id = context.client_id_for(AUTH["Authorization"])
     if pending == "lapsed records":  # past the session's deadline, not yet swept
-        tenant.clock.advance(timedelta(days=2))
+        advance = partial(lambda by, tenant: tenant.clock.advance(by), timedelta(days=2))
+        asyncio.run(context.store.run(client_id, advance))
     else:
         http.post("/__mock__/faults", json={"fault": "503", "times": 2}).raise_for_status()
-    before, fingerprint = pickle.dumps(tenant), tenant.read_fingerprint()
+    tenant = asyncio.run(context.store.run(client_id, lambda tenant: tenant, write=False))
 
     http.get(fill_path(operation, tenant, validation_id))
 
-    assert pickle.dumps(tenant) == before or tenant.read_fingerprint() != fingerprint
+    kept, stored = kept_and_stored(context, client_id)
+    assert kept == stored
 
 
 def test_a_reset_on_one_worker_reaches_a_tenant_another_only_read(tmp_path: Path) -> None:

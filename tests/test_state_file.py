@@ -4,8 +4,8 @@ served already, stops ``serve`` with one line before it binds."""
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 import shutil
 import signal
 import socket
@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -23,12 +24,10 @@ import pytest
 from tests.answers import create_example_validation
 from tests.ports import free_port, wait_for_port
 from verifik_mock import Settings, create_app
-from verifik_mock.clock import MockClock
-from verifik_mock.creation_order import CreationOrder
 from verifik_mock.domain.world import WorldBuilder
-from verifik_mock.persistence import StateFile
 from verifik_mock.server import serve_in_thread
-from verifik_mock.store import TenantState
+from verifik_mock.state.rows import rows_written
+from verifik_mock.state.sqlite import SqliteEngine
 
 AUTH = {"Authorization": "Bearer state-file-team"}
 
@@ -114,54 +113,42 @@ def test_a_kill_9_during_writes_loses_no_acknowledged_write(tmp_path: Path) -> N
     assert set(acknowledged) <= stored
 
 
-def old_creation_order() -> CreationOrder:
-    """A creation index as the previous release pickled it: all keys, and by status."""
-    index = CreationOrder.__new__(CreationOrder)
-    index.__dict__ = {"_all": [], "_by_status": {}}
-    return index
+def rows_of_turn(state_file: Path, turn: int) -> list[tuple[str, str]]:
+    """The (kind, id) of the records a turn of the state file wrote."""
+    with closing(sqlite3.connect(state_file)) as db:
+        return db.execute("SELECT kind, id FROM records WHERE turn = ?", (turn,)).fetchall()
 
 
-def test_a_state_file_from_before_compact_records_and_indexes_is_served(tmp_path: Path) -> None:
+@pytest.mark.parametrize("seeded", [0, 2_000])
+def test_a_write_stores_only_the_rows_it_changed_however_large_the_tenant(
+    tmp_path: Path, seeded: int
+) -> None:
     state_file = tmp_path / "state.sqlite"
-    settings = Settings(state_file=state_file)
-    before, _ = run_and_read(settings, write=True)
-    with sqlite3.connect(state_file) as db:  # as yesterday's version wrote it
-        for client_id, blob in db.execute("SELECT client_id, state FROM tenants").fetchall():
-            tenant = pickle.loads(blob)
-            old_layout = dict(tenant.__dict__)  # records in dicts, fewer indexes
-            del old_layout["layout"], old_layout["validation_order"], old_layout["person_ids"]
-            old_layout["validations"] = dict(tenant.validations.items())
-            old_layout["liveness_sessions"] = dict(tenant.liveness_sessions.items())
-            old_layout["validation_order"] = old_creation_order()
-            tenant.__dict__ = old_layout
-            db.execute(
-                "UPDATE tenants SET state = ? WHERE client_id = ?",
-                (pickle.dumps(tenant), client_id),
-            )
-    after, _ = run_and_read(settings, write=False)
-    assert after == before
+    settings = Settings(state_file=state_file, seed_validations=seeded)
+    with (
+        serve_in_thread(create_app(settings), port=free_port()) as mock,
+        httpx.Client(base_url=mock.base_url, headers=AUTH) as http,
+    ):
+        create_example_validation(http)  # the first write stores the seeded world whole
+        created = create_example_validation(http)
+    with closing(sqlite3.connect(state_file)) as db:
+        [(turns,)] = db.execute("SELECT turns FROM tenants").fetchall()
+    assert turns == 1
+    written = rows_of_turn(state_file, turns)
+    assert sorted(kind for kind, _ in written) == ["liveness_sessions", "validations"]
+    assert ("validations", created["_id"]) in written
 
 
-def test_an_earlier_layout_is_laid_out_anew_with_instants_to_the_millisecond() -> None:
-    tenant = WorldBuilder(Settings(), "layout", 5).build()
-    first = next(iter(tenant.validations.values()))
-    finer = first.createdAt.replace(microsecond=123456)
-    old_layout = dict(tenant.__dict__)
-    del old_layout["layout"]
-    old_layout["clock"] = MockClock.__new__(MockClock)
-    old_layout["clock"].__dict__ = {"_now": finer}  # as an earlier version could keep it
-    old_layout["expiries"] = [(finer, first.id)]
-    old_layout["validations"] = {first.id: first.model_copy(update={"createdAt": finer})}
-    old_layout["liveness_sessions"] = dict(tenant.liveness_sessions.items())
-    tenant.__dict__ = old_layout
-
-    restored: TenantState = pickle.loads(pickle.dumps(tenant))
-
-    to_the_millisecond = finer.replace(microsecond=123000)
-    assert restored.validations[first.id].createdAt == to_the_millisecond
-    assert restored.validation_order.keys({}) == [(to_the_millisecond, first.id)]
-    assert restored.clock.now() == to_the_millisecond
-    assert restored.expiries == [(to_the_millisecond, first.id)]
+def test_the_state_file_keeps_a_row_per_record_as_json(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.sqlite"
+    _, created_id = run_and_read(Settings(state_file=state_file), write=True)
+    with closing(sqlite3.connect(state_file)) as db:
+        [(body,)] = db.execute(
+            "SELECT body FROM records WHERE kind = 'validations' AND id = ?", (created_id,)
+        ).fetchall()
+        kinds = dict(db.execute("SELECT kind, count(*) FROM records GROUP BY kind").fetchall())
+    assert json.loads(body)["_id"] == created_id
+    assert kinds["validations"] == kinds["liveness_sessions"] > 1
 
 
 def test_a_second_server_on_the_same_state_file_is_refused_with_the_reason(
@@ -204,9 +191,12 @@ def serve_until_it_exits(state_file: Path, port: int) -> subprocess.CompletedPro
 def a_state_file(folder: Path) -> Path:
     """A state file of the mock's own, holding one tenant."""
     path = folder / "state.sqlite"
-    state_file = StateFile(path)
-    state_file.save("refused", WorldBuilder(Settings(), "refused", 5).build())
-    state_file.close()
+    engine = SqliteEngine(path)
+    tenant = WorldBuilder(Settings(), "refused", 5).build()
+    assert engine.try_lock("refused")
+    engine.write("refused", None, rows_written(tenant, whole=True), whole=True)
+    engine.unlock("refused")
+    engine.close()
     return path
 
 

@@ -25,9 +25,9 @@ from starlette.routing import Route
 from tests.answers import Json, create_example_validation, get_answer
 from verifik_mock import Settings, create_app, tokens
 from verifik_mock.domain.page_examples import PROJECT_ID
-from verifik_mock.domain.webhook_event import WebhookEvent
 from verifik_mock.journal import RequestJournal
 from verifik_mock.models.control import WebhookDelivery
+from verifik_mock.models.webhook_event import WebhookEvent
 from verifik_mock.server import RunningServer, serve_in_thread
 from verifik_mock.webhooks import WebhookDispatcher
 

@@ -28,11 +28,13 @@ from verifik_mock.http.responses import (
     handle_unexpected_error,
 )
 from verifik_mock.http.routes import ALL_OPERATIONS
-from verifik_mock.http.shared_state import ReadsAndWrites, SharedStateLock
 from verifik_mock.journal import RequestJournal
-from verifik_mock.persistence import StateFile
+from verifik_mock.models.webhook_event import WebhookEvent
 from verifik_mock.settings import Settings
-from verifik_mock.store import TenantRegistry
+from verifik_mock.state.engine import Engine
+from verifik_mock.state.memory import MemoryEngine
+from verifik_mock.state.sqlite import SqliteEngine
+from verifik_mock.state.store import Store
 from verifik_mock.webhooks import WebhookDispatcher
 
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
@@ -55,35 +57,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
     Around the routes: CORS for local front ends (and ``cors_origins``), the journal of
     every request, the refusal of headers no operation should read, and fault injection,
     which answers
-    ``X-Mock-Latency-Ms`` and ``X-Mock-Fault`` before a ``/v2`` request is processed. With
-    a ``state_file``, innermost (a read run again as a write is journaled once): reads
-    marked as such, and with ``shared_state`` the turns that let workers share the file
-    (a header's slow answer waits outside them; a control-API fault's, inside).
+    ``X-Mock-Latency-Ms`` and ``X-Mock-Fault`` before a ``/v2`` request is processed. Each
+    route runs its work on a tenant as a turn of the store (``state/store.py``).
     """
     settings = settings or Settings()
     journal = RequestJournal(settings.journal_size)
     webhooks = WebhookDispatcher(settings, journal)
-    state_file = StateFile(settings.state_file) if settings.state_file else None
-    tenants = TenantRegistry(
+    engine = open_engine(settings)
+    store = Store(
+        engine,
         partial(build_tenant, settings),
         settings.seed,
-        state_file,
-        settings.shared_state,
         max_tenants=settings.max_tenants,
-        on_evict=partial(_evicted, journal, webhooks, kept=state_file is not None),
+        on_evict=partial(_evicted, journal, webhooks, kept=engine.keeps_records),
+        on_events=partial(_hand_over, webhooks),
     )
-    turns: list[Middleware] = []
-    if settings.state_file and settings.shared_state:
-        turns = [
-            Middleware(
-                SharedStateLock,
-                tenants=tenants,
-                state_file=settings.state_file,
-                max_body_bytes=settings.max_body_bytes,
-            )
-        ]
-    elif settings.state_file:
-        turns = [Middleware(ReadsAndWrites)]
     app = VerifikMockApp(
         routes=[operation.route() for operation in ALL_OPERATIONS]
         + DOC_ROUTES
@@ -103,7 +91,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(Journaling, journal=journal),
             Middleware(HeaderGuard, public_url=settings.public_url),
             Middleware(FaultInjection, max_latency_ms=settings.max_latency_ms),
-            *turns,
         ],
         exception_handlers={
             MockError: handle_mock_error,
@@ -115,11 +102,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.router.redirect_slashes = False
     app.state.context = ServerContext(
         settings=settings,
-        tenants=tenants,
+        store=store,
         journal=journal,
         webhooks=webhooks,
     )
     return app
+
+
+def open_engine(settings: Settings) -> Engine:
+    """The engine ``settings`` ask for: a state file's SQLite, else memory."""
+    if settings.state_file is not None:
+        return SqliteEngine(settings.state_file, shared=settings.shared_state)
+    return MemoryEngine()
+
+
+def _hand_over(webhooks: WebhookDispatcher, events: list[WebhookEvent]) -> None:
+    """Start delivering the webhook events a saved turn recorded."""
+    for event in events:
+        webhooks.submit(event)
 
 
 def _evicted(

@@ -23,9 +23,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from verifik_mock.domain.webhook_event import WebhookEvent
 from verifik_mock.journal import RequestJournal
 from verifik_mock.models.control import DeliveryAttempt, WebhookDelivery
+from verifik_mock.models.webhook_event import WebhookEvent
 from verifik_mock.redaction import redacted_url
 from verifik_mock.settings import Settings
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import dataclasses
 import hashlib
@@ -15,11 +16,14 @@ from urllib.parse import urlsplit
 
 import uvicorn
 
-from verifik_mock import persistence, tokens
+from verifik_mock import tokens
 from verifik_mock.app import create_app
 from verifik_mock.commands import serving
 from verifik_mock.http.context import ServerContext
+from verifik_mock.models import Project, ProjectFlow
 from verifik_mock.settings import Settings
+from verifik_mock.state import sqlite_file
+from verifik_mock.state.tenant import TenantState
 
 TOKEN_DAYS = 30
 """How long the printed token lasts when the mock checks tokens (Verifik's last 30 days)."""
@@ -41,9 +45,7 @@ def demo_token(settings: Settings) -> tuple[str, str]:
 def banner(settings: Settings, context: ServerContext, base_url: str, server: str) -> str:
     """What ``serve`` prints on start: where it is, a token, and the seeded ids to use."""
     token, client_id = demo_token(settings)
-    tenant = context.tenants.get(client_id)
-    project = next(iter(tenant.projects.values()))
-    flows = [f for f in tenant.project_flows.values() if f.project == project.id]
+    project, flows = asyncio.run(context.store.run(client_id, _project_and_flows, write=False))
     lines = [
         f"verifik-mock serving Verifik's biometric-validation API at {base_url}",
         f"  seed:     {settings.seed}",
@@ -57,6 +59,12 @@ def banner(settings: Settings, context: ServerContext, base_url: str, server: st
         f'  curl -s {base_url}/v2/biometric-validations -H "Authorization: Bearer {token}"',
     ]
     return "\n".join(lines)
+
+
+def _project_and_flows(tenant: TenantState) -> tuple[Project, list[ProjectFlow]]:
+    """The tenant's first project and its flows: the ids the banner offers."""
+    project = next(iter(tenant.projects.values()))
+    return project, [f for f in tenant.project_flows.values() if f.project == project.id]
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -213,7 +221,7 @@ def refusal(args: argparse.Namespace) -> str | None:
     ):
         if secret is not None and not secret.strip():
             return f"{flag} is empty: it would let anyone in; give it a secret, or leave it out"
-    if args.state_file and (problem := persistence.folder_problem(args.state_file.resolve())):
+    if args.state_file and (problem := sqlite_file.folder_problem(args.state_file.resolve())):
         return f"--state-file {args.state_file}: {problem}"
     if args.workers > 1 and args.state_file is None:
         return (
@@ -239,7 +247,7 @@ def run(args: argparse.Namespace) -> int:
     if (problem := refusal(args)) is not None:
         print(f"verifik-mock serve: {problem}", file=sys.stderr)
         return 2
-    owner = persistence.claim(args.state_file.resolve()) if args.state_file else None
+    owner = sqlite_file.claim(args.state_file.resolve()) if args.state_file else None
     if args.state_file and owner is None:
         print(
             f"verifik-mock serve: {args.state_file} is already served by another verifik-mock; "
@@ -248,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if owner is not None and (problem := persistence.file_problem(args.state_file.resolve())):
+    if owner is not None and (problem := sqlite_file.file_problem(args.state_file.resolve())):
         owner.close()
         print(f"verifik-mock serve: --state-file {args.state_file}: {problem}", file=sys.stderr)
         return 2

@@ -10,7 +10,6 @@ from pydantic import ValidationError
 
 from verifik_mock.clock import LATEST
 from verifik_mock.domain.expiry import sweep_expired
-from verifik_mock.domain.scenarios import ScenarioRule, ScoreOverrides
 from verifik_mock.domain.sessions import session_token
 from verifik_mock.errors import (
     BiometricValidationNotFoundError,
@@ -25,7 +24,8 @@ from verifik_mock.models.control import (
     ScenarioRuleBody,
     ScenarioRuleView,
 )
-from verifik_mock.store import TenantState
+from verifik_mock.models.rules import ScenarioRule, ScoreOverrides
+from verifik_mock.state.tenant import TenantState
 from verifik_mock.timestamps import format_timestamp
 
 _FIXTURE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")

@@ -16,7 +16,7 @@ from verifik_mock.models.enums import Calibration, DocumentLivenessStatus
 from verifik_mock.models.queries import ListDocumentLivenessQuery
 from verifik_mock.models.requests import CreateDocumentLivenessRequest
 from verifik_mock.settings import Settings
-from verifik_mock.store import TenantState
+from verifik_mock.state.tenant import TenantState
 
 CALIBRATION_THRESHOLDS = {Calibration.SOFT: 0.35, Calibration.REGULAR: 0.5, Calibration.HARD: 0.65}
 """The score a check must reach to pass, by calibration (Verifik publishes none; see contract)."""

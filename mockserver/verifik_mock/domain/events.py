@@ -6,9 +6,9 @@ edge's job (``verifik_mock.webhooks``), so no domain code waits on a network.
 
 from __future__ import annotations
 
-from verifik_mock.domain.webhook_event import WebhookEvent
 from verifik_mock.models import BiometricValidation
-from verifik_mock.store import TenantState
+from verifik_mock.models.webhook_event import WebhookEvent
+from verifik_mock.state.tenant import TenantState
 
 
 def emit_validation_event(

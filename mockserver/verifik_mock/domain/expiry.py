@@ -6,7 +6,7 @@ from datetime import datetime
 
 from verifik_mock.domain.events import emit_validation_event
 from verifik_mock.models.enums import BiometricValidationStatus, LivenessSessionStatus
-from verifik_mock.store import TenantState
+from verifik_mock.state.tenant import TenantState
 
 _OPEN_VALIDATION = {BiometricValidationStatus.NEW, BiometricValidationStatus.PENDING}
 

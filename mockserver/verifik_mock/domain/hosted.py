@@ -11,13 +11,13 @@ import base64
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from verifik_mock.domain.control import move_clock_to
-from verifik_mock.domain.scenarios import ScoreOverrides
 from verifik_mock.domain.validation_flow import validate_capture
 from verifik_mock.models import BiometricValidation, LivenessSession, ValidationResult
 from verifik_mock.models.enums import HostedOutcome
+from verifik_mock.models.rules import ScoreOverrides
 from verifik_mock.samples import sample_image
 from verifik_mock.settings import Settings
-from verifik_mock.store import TenantState
+from verifik_mock.state.tenant import TenantState
 
 SAMPLE_FACE = "face-pass"
 """The capture used when the user picks an outcome without sending an image."""

@@ -31,7 +31,7 @@ from verifik_mock.models.enums import (
     LivenessSessionStatus,
     ProjectFlowType,
 )
-from verifik_mock.store import TenantState
+from verifik_mock.state.tenant import TenantState
 from verifik_mock.timestamps import parse_timestamp
 
 PROJECT_ID = "project_123456789"

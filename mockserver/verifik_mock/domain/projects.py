@@ -12,7 +12,7 @@ from verifik_mock.models import Project, ProjectFlow
 from verifik_mock.models.enums import ProjectFlowStatus
 from verifik_mock.models.queries import ListProjectFlowsQuery, ListProjectsQuery
 from verifik_mock.models.requests import CreateProjectFlowRequest, CreateProjectRequest
-from verifik_mock.store import TenantState
+from verifik_mock.state.tenant import TenantState
 
 
 def create_project(state: TenantState, body: CreateProjectRequest) -> Project:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from verifik_mock import tokens
 from verifik_mock.errors import LivenessSessionTokenMissingError, TokenNotRightError
 from verifik_mock.models import LivenessSession
-from verifik_mock.store import TenantRegistry, TenantState
+from verifik_mock.state.tenant import TenantState
 
 
 def session_token(session: LivenessSession, secret: str) -> str:
@@ -21,16 +19,9 @@ def session_token(session: LivenessSession, secret: str) -> str:
     return tokens.encode(claims, secret)
 
 
-@dataclass(frozen=True)
-class SessionAccess:
-    """The tenant and session a liveness-session token opens."""
-
-    tenant: TenantState
-    session: LivenessSession
-
-
-def open_session(tenants: TenantRegistry, token: str | None, secret: str) -> SessionAccess:
-    """The session ``token`` names; 403 if there is no token or it names no session here.
+def session_claims(token: str | None, secret: str) -> tuple[str, str]:
+    """The (client id, session id) a session token names; 403 if there is no token or its
+    signature is not the mock's.
 
     Expiry is judged by the tenant's mock clock when validating, not by ``exp`` against
     the wall clock, so advancing the mock clock is what expires a session.
@@ -44,8 +35,12 @@ def open_session(tenants: TenantRegistry, token: str | None, secret: str) -> Ses
     client_id, session_id = claims.get("cid"), claims.get("id")
     if not isinstance(client_id, str) or not isinstance(session_id, str):
         raise TokenNotRightError()
-    tenant = tenants.get(client_id)
+    return client_id, session_id
+
+
+def find_session(tenant: TenantState, session_id: str) -> LivenessSession:
+    """The tenant's session a token named; 403 if it has none by that id."""
     session = tenant.liveness_sessions.get(session_id)
     if session is None:
         raise TokenNotRightError()
-    return SessionAccess(tenant=tenant, session=session)
+    return session

@@ -18,7 +18,7 @@ from verifik_mock import tokens
 from verifik_mock.domain.events import emit_validation_event
 from verifik_mock.domain.expiry import sweep_expired
 from verifik_mock.domain.images import DecodedImage, decode_image, score_hints
-from verifik_mock.domain.scenarios import ScoreOverrides, magic_overrides, take_rule
+from verifik_mock.domain.scenarios import magic_overrides, take_rule
 from verifik_mock.domain.scoring import stable_score
 from verifik_mock.domain.world import person_name
 from verifik_mock.errors import (
@@ -45,8 +45,9 @@ from verifik_mock.models.enums import (
     CheckOutcome,
     LivenessSessionStatus,
 )
+from verifik_mock.models.rules import ScoreOverrides
 from verifik_mock.settings import Settings
-from verifik_mock.store import TenantState
+from verifik_mock.state.tenant import TenantState
 from verifik_mock.timestamps import format_timestamp
 
 SEARCH_FLOOR = 0.90

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from verifik_mock.creation_order import CreationKey, page_of_ids
 from verifik_mock.domain.events import emit_validation_event
 from verifik_mock.domain.expiry import sweep_expired
 from verifik_mock.domain.listing import Page, paginate, sort_records
@@ -20,7 +19,8 @@ from verifik_mock.models.queries import (
     ListBiometricValidationsQuery,
 )
 from verifik_mock.models.requests import CreateBiometricValidationRequest
-from verifik_mock.store import VALIDATION_INDEX, TenantState
+from verifik_mock.state.creation_order import CreationKey, page_of_ids
+from verifik_mock.state.tenant import VALIDATION_INDEX, TenantState
 
 _FILTERED_FIELDS = (*VALIDATION_INDEX, "livenessSession")
 

@@ -21,7 +21,6 @@ from verifik_mock.domain.document_liveness import (
     saved_image_url,
 )
 from verifik_mock.domain.page_examples import add_page_examples
-from verifik_mock.ids import ObjectIdFactory
 from verifik_mock.models import (
     AppRegistration,
     BiometricData,
@@ -46,7 +45,7 @@ from verifik_mock.models.enums import (
     ProjectFlowType,
 )
 from verifik_mock.settings import Settings
-from verifik_mock.store import TenantState
+from verifik_mock.state.tenant import TenantState
 
 HISTORY = timedelta(days=30)
 """How far back before the clock's start the seeded records reach."""
@@ -93,7 +92,6 @@ class WorldBuilder:
         self.state = TenantState(
             client=Client(id=client_id, name=self.fake.company(), email=self.fake.company_email()),
             clock=MockClock(settings.clock_start),
-            ids=ObjectIdFactory(self.random),
             random=self.random,
         )
 

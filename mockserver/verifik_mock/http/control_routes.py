@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from verifik_mock.data_files import data_folder
 from verifik_mock.domain import control
-from verifik_mock.domain.scenarios import FaultRule
 from verifik_mock.http.operations import Call, Operation
 from verifik_mock.models.control import (
     AdvanceClockBody,
@@ -24,7 +23,8 @@ from verifik_mock.models.control import (
     WebhookDeliveryList,
 )
 from verifik_mock.models.queries import ClearRulesQuery, JournalQuery, NoQuery, ResetQuery
-from verifik_mock.store import TenantState
+from verifik_mock.models.rules import FaultRule
+from verifik_mock.state.tenant import TenantState
 
 
 def _rule_list(tenant: TenantState) -> ScenarioRuleList:
@@ -75,13 +75,13 @@ def _webhooks(call: Call[NoQuery, None]) -> WebhookDeliveryList:
     )
 
 
-def _reset(call: Call[ResetQuery, None]) -> ResetView:
+async def _reset(call: Call[ResetQuery, None]) -> ResetView:
     """Forget the tenant (or all): its records, emails and webhook deliveries."""
     if call.query.scope == "all":
-        call.server.tenants.reset()
+        await call.server.store.reset()
         call.server.webhooks.forget()
     else:
-        call.server.tenants.reset(call.client_id, seed=call.query.seed)
+        await call.server.store.reset(call.client_id, seed=call.query.seed)
         call.server.webhooks.forget(call.client_id)
     return ResetView(reset=call.query.scope)
 
@@ -137,11 +137,11 @@ CONTROL_OPERATIONS: list[Operation] = [  # type: ignore[type-arg]
     Operation("advanceClock", "POST", "/__mock__/clock/advance",
               NoQuery, AdvanceClockBody, ClockView, _advance_clock, auth="control"),
     Operation("getJournal", "GET", "/__mock__/journal",
-              JournalQuery, None, JournalList, _journal, auth="control"),
+              JournalQuery, None, JournalList, _journal, auth="control", turn="none"),
     Operation("listWebhookDeliveries", "GET", "/__mock__/webhooks",
-              NoQuery, None, WebhookDeliveryList, _webhooks, auth="control"),
+              NoQuery, None, WebhookDeliveryList, _webhooks, auth="control", turn="none"),
     Operation("reset", "POST", "/__mock__/reset",
-              ResetQuery, None, ResetView, _reset, auth="control"),
+              ResetQuery, None, ResetView, _reset, auth="control", turn="none"),
     Operation("getFault", "GET", "/__mock__/faults",
               NoQuery, None, FaultRuleView, _fault, auth="control"),
     Operation("setFault", "POST", "/__mock__/faults",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from functools import partial
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -20,7 +21,7 @@ from verifik_mock.http.dashboard_login import LOGIN_ROUTES, refuse_reader, requi
 from verifik_mock.http.query import parse_query
 from verifik_mock.models.queries import DashboardQuery
 from verifik_mock.redaction import redacted_url
-from verifik_mock.store import TenantState
+from verifik_mock.state.tenant import TenantState
 from verifik_mock.timestamps import format_timestamp
 
 NEWEST_ROWS = 200
@@ -115,7 +116,7 @@ def tenant_sections(context: ServerContext, tenant: TenantState) -> str:
                 "Document liveness",
                 ["_id", "status", "riskScore"],
                 [(d.id, d.status.value, d.riskScore if d.riskScore is not None else "")
-                 for d in reversed(tenant.document_liveness.values())],
+                 for d in reversed(list(tenant.document_liveness.values()))],
             ),
             table(
                 "Webhook deliveries",
@@ -147,18 +148,30 @@ def tenant_sections(context: ServerContext, tenant: TenantState) -> str:
     )  # fmt: skip
 
 
-def dashboard_page(
+async def dashboard_page(
     context: ServerContext, client: str | None, refresh: int | None, notice: str = ""
 ) -> str:
-    """The tenants, and the chosen one's records, history and traffic; ``notice`` first (an
-    action's error, shown where the user is)."""
+    """The tenants, and the chosen one's records, history and traffic (read in a turn);
+    ``notice`` first (an action's error, shown where the user is)."""
+    if client and context.store.known(client):
+        page = partial(_page_of, context, client, refresh, notice)
+        return await context.store.run(client, page, write=False)
+    return _page_of(context, client, refresh, notice, None)
+
+
+def _page_of(
+    context: ServerContext,
+    client: str | None,
+    refresh: int | None,
+    notice: str,
+    tenant: TenantState | None,
+) -> str:
     links = "".join(
         f'<li><a href="?client={quote(client_id)}">{html.escape(client_id)}</a></li>'
-        for client_id in context.tenants.client_ids()
+        for client_id in context.store.client_ids()
     )
     body = f"<p role=alert>{html.escape(notice)}</p>" if notice else ""
     body += f"<section><h2>Tenants</h2><ul>{links or '<li>none yet</li>'}</ul></section>"
-    tenant = context.tenants.peek(client) if client else None
     if client and tenant is None:
         body += f"<p>No tenant {html.escape(client)}.</p>"
     elif tenant is not None:
@@ -177,7 +190,7 @@ async def dashboard(request: Request) -> Response:
     except MockError as error:
         return refuse_reader(request, error)
     query = parse_query(request.scope["query_string"], DashboardQuery)
-    return HTMLResponse(dashboard_page(context, query.client, query.refresh))
+    return HTMLResponse(await dashboard_page(context, query.client, query.refresh))
 
 
 _PAGE = """<!doctype html><html lang=en><head><meta charset=utf-8>{head}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -26,16 +27,17 @@ from verifik_mock.http.dashboard_login import refuse_reader, require_dashboard_a
 from verifik_mock.http.forms import MAX_FORM_BYTES, FormPost, form_fields, read_form_post
 from verifik_mock.http.pages import refusal
 from verifik_mock.models.control import DashboardForm, ScenarioRuleBody
-from verifik_mock.store import TenantState
+from verifik_mock.state.tenant import TenantState
 
-Action = Callable[[ServerContext, TenantState, DashboardForm], None]
+Action = Callable[[ServerContext, DashboardForm, TenantState], None]
+"""A dashboard form's action: on the tenant, in a turn."""
 
 
-def _advance(context: ServerContext, tenant: TenantState, form: DashboardForm) -> None:
+def _advance(context: ServerContext, form: DashboardForm, tenant: TenantState) -> None:
     control.advance_clock(tenant, timedelta(minutes=int(form.minutes or 0)))
 
 
-def _set_rule(context: ServerContext, tenant: TenantState, form: DashboardForm) -> None:
+def _set_rule(context: ServerContext, form: DashboardForm, tenant: TenantState) -> None:
     scores = {"livenessScore": form.livenessScore, "searchScore": form.searchScore}
     rule: dict[str, object] = {name: float(text) for name, text in scores.items() if text}
     if form.times:
@@ -44,11 +46,11 @@ def _set_rule(context: ServerContext, tenant: TenantState, form: DashboardForm) 
     control.set_rule(tenant, ScenarioRuleBody.model_validate(rule))
 
 
-def _clear_rule(context: ServerContext, tenant: TenantState, form: DashboardForm) -> None:
+def _clear_rule(context: ServerContext, form: DashboardForm, tenant: TenantState) -> None:
     tenant.scenario_rules.pop(form.identifier or "", None)
 
 
-def _redeliver(context: ServerContext, tenant: TenantState, form: DashboardForm) -> None:
+def _redeliver(context: ServerContext, form: DashboardForm, tenant: TenantState) -> None:
     if not context.webhooks.redeliver(tenant.client.id, form.delivery or ""):
         raise WebhookDeliveryNotFoundError()
 
@@ -61,19 +63,15 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def _run(request: Request, context: ServerContext, client: str, form: FormPost) -> None:
-    """Do what the form asks to the tenant, or raise why not."""
+async def _run(request: Request, context: ServerContext, client: str, form: FormPost) -> None:
+    """Do what the form asks to the tenant, in a turn, or raise why not."""
     action = ACTIONS.get(request.path_params["action"])
     if action is None:
         raise RouteNotFoundError(f"No dashboard action here: one of {', '.join(ACTIONS)}")
-    tenant = context.tenants.peek(client)
-    if tenant is None:
+    if not context.store.known(client):
         raise TenantNotFoundError()
     fields = form_fields(form, DashboardForm)
-    try:
-        action(context, tenant, fields)
-    finally:
-        context.finish_request(client)
+    await context.store.run(client, partial(action, context, fields))
 
 
 async def dashboard_action(request: Request) -> Response:
@@ -86,10 +84,10 @@ async def dashboard_action(request: Request) -> Response:
         return refuse_reader(request, error)
     try:
         form = await read_form_post(request, MAX_FORM_BYTES, context.settings.public_url)
-        _run(request, context, client, form)
+        await _run(request, context, client, form)
     except MockError as error:
         notice = f"Not done: {error.code}: {error.message}"
-        page = HTMLResponse(dashboard_page(context, client, None, notice), error.status)
+        page = HTMLResponse(await dashboard_page(context, client, None, notice), error.status)
         return refusal(request, error, page)
     return RedirectResponse(f"/__mock__/ui?client={quote(client, safe='')}", status_code=303)
 

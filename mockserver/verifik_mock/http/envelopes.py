@@ -7,7 +7,7 @@ from typing import TypeVar, cast
 from verifik_mock.domain.listing import Page
 from verifik_mock.models import Pagination, Signature
 from verifik_mock.models.envelopes import RecordPage
-from verifik_mock.store import TenantState
+from verifik_mock.state.tenant import TenantState
 from verifik_mock.timestamps import format_signature_time
 
 ListEnvelope = TypeVar("ListEnvelope", bound=RecordPage)  # type: ignore[type-arg]

@@ -13,13 +13,14 @@ from __future__ import annotations
 import base64
 import html
 from dataclasses import dataclass
+from functools import partial
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from verifik_mock.domain.hosted import complete_capture, redirect_target
-from verifik_mock.domain.sessions import open_session
+from verifik_mock.domain.sessions import find_session, session_claims
 from verifik_mock.errors import (
     BiometricValidationNotFoundError,
     MockError,
@@ -30,7 +31,7 @@ from verifik_mock.http.context import ServerContext
 from verifik_mock.http.forms import FormPost, form_fields, read_form_post
 from verifik_mock.http.pages import error_page, refusal
 from verifik_mock.http.query import parse_query
-from verifik_mock.models import BiometricValidation
+from verifik_mock.models import BiometricValidation, ValidationResult
 from verifik_mock.models.control import HostedCaptureForm
 from verifik_mock.models.enums import (
     BiometricValidationStatus,
@@ -38,7 +39,8 @@ from verifik_mock.models.enums import (
     LivenessSessionStatus,
 )
 from verifik_mock.models.queries import HostedPageQuery
-from verifik_mock.store import TenantState
+from verifik_mock.settings import Settings
+from verifik_mock.state.tenant import TenantState
 from verifik_mock.timestamps import format_timestamp
 
 _OPEN = {BiometricValidationStatus.NEW, BiometricValidationStatus.PENDING}
@@ -49,71 +51,78 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
 
 
 @dataclass(frozen=True)
-class HostedVisit:
-    """The validation a hosted page is about, and its tenant."""
+class HostedAddress:
+    """Whose validation a hosted page is about, as its path (and token) say: read before the
+    page's turn on the tenant."""
 
-    context: ServerContext
-    tenant: TenantState
-    validation: BiometricValidation
-
-    def is_open(self) -> bool:
-        """Whether a capture can still complete it (its session active and in time)."""
-        session = self.tenant.liveness_sessions.get(str(self.validation.livenessSession))
-        return (
-            self.validation.status in _OPEN
-            and session is not None
-            and session.status is LivenessSessionStatus.ACTIVE
-            and session.expiresAt > self.tenant.clock.now()
-        )
+    client: str
+    validation_id: str
+    session_id: str | None
+    """With a signing secret, the session the page's token opens (checked first, every
+    failure the same 403, so the page tells a stranger nothing); else None."""
 
 
-def visit(request: Request) -> HostedVisit:
-    """The validation of the page's path: with a signing secret, only through the session
-    token its ``url`` carries (checked first, every failure the same 403, so the page tells
-    a stranger nothing); without one, found by the path alone (404 if it names none)."""
+def hosted_address(request: Request) -> HostedAddress:
+    """The page's validation as its path names it; 403 for a token that is not its own
+    (with a signing secret), 404 for a client the mock does not know (without one)."""
     context = ServerContext.of(request)
     query = parse_query(request.scope["query_string"], HostedPageQuery)
     client, validation_id = request.path_params["client"], request.path_params["id"]
-    if context.settings.signing_secret is not None:
-        return _visit_with_token(context, query.token, client, validation_id)
-    tenant = context.tenants.peek(client)
-    if tenant is None:
-        raise TenantNotFoundError()
-    validation = tenant.validations.get(validation_id)
-    if validation is None:
-        raise BiometricValidationNotFoundError()
-    return HostedVisit(context, tenant, validation)
+    if context.settings.signing_secret is None:
+        if not context.store.known(client):
+            raise TenantNotFoundError()
+        return HostedAddress(client, validation_id, None)
+    if not query.token:
+        raise TokenNotRightError()
+    token_client, session_id = session_claims(query.token, context.settings.session_secret)
+    if token_client != client:
+        raise TokenNotRightError()
+    return HostedAddress(client, validation_id, session_id)
 
 
-def _visit_with_token(
-    context: ServerContext, token: str | None, client: str, validation_id: str
-) -> HostedVisit:
-    """The validation the session ``token`` opens, if it is the path's."""
-    if not token:
+def find_validation(tenant: TenantState, address: HostedAddress) -> BiometricValidation:
+    """The validation of the page, in the turn (403 with a token that does not open it)."""
+    validation = tenant.validations.get(address.validation_id)
+    if address.session_id is None:
+        if validation is None:
+            raise BiometricValidationNotFoundError()
+        return validation
+    find_session(tenant, address.session_id)
+    if validation is None or validation.livenessSession != address.session_id:
         raise TokenNotRightError()
-    access = open_session(context.tenants, token, context.settings.session_secret)
-    validation = access.tenant.validations.get(validation_id)
-    if access.tenant.client.id != client or validation is None:
-        raise TokenNotRightError()
-    if validation.livenessSession != access.session.id:
-        raise TokenNotRightError()
-    return HostedVisit(context, access.tenant, validation)
+    return validation
+
+
+def is_open(tenant: TenantState, validation: BiometricValidation) -> bool:
+    """Whether a capture can still complete ``validation`` (its session active and in time)."""
+    session = tenant.liveness_sessions.get(str(validation.livenessSession))
+    return (
+        validation.status in _OPEN
+        and session is not None
+        and session.status is LivenessSessionStatus.ACTIVE
+        and session.expiresAt > tenant.clock.now()
+    )
 
 
 async def hosted_page(request: Request) -> Response:
     """The capture page of one validation, or its outcome once it is closed."""
     try:
-        found = visit(request)
+        address = hosted_address(request)
+        store = ServerContext.of(request).store
+        return await store.run(address.client, partial(_page_in_turn, address), write=False)
     except MockError as error:
         return refusal(request, error, error_page("Not found", error, None, _TEMPLATE))
-    validation = found.validation
+
+
+def _page_in_turn(address: HostedAddress, tenant: TenantState) -> HTMLResponse:
+    validation = find_validation(tenant, address)
     facts = _facts(
         ("Identifier", validation.identifier),
         ("Type", validation.type.value),
         ("Status", validation.status.value),
         ("Returns to", validation.redirectUrl or "(no redirectUrl)"),
     )
-    if found.is_open():
+    if is_open(tenant, validation):
         return _page(f"Verify {validation.identifier}", f"<dl>{facts}</dl>{_FORM}")
     return _page(f"Already {validation.status.value}", _outcome(validation, facts))
 
@@ -160,30 +169,42 @@ def read_capture(form: FormPost) -> HostedCapture:
 
 async def complete_hosted(request: Request) -> Response:
     """Complete the capture as the form asks, then send the user back."""
+    context = ServerContext.of(request)
+    settings = context.settings
     validation: BiometricValidation | None = None
-    settings = ServerContext.of(request).settings
     try:
-        # The form first: no await may fall between finding the tenant and keeping it, or
-        # an eviction meanwhile would leave the capture on a tenant no longer kept.
         form = read_capture(
             await read_form_post(request, settings.max_body_bytes, settings.public_url)
         )
-        found = visit(request)
-        validation = found.validation
-        session = found.tenant.liveness_sessions[str(validation.livenessSession)]
-        try:
-            result = complete_capture(
-                found.tenant, session, form.outcome, settings, form.liveness_score, form.image
-            )
-        finally:
-            found.context.finish_request(found.tenant.client.id)
+        address = hosted_address(request)
+        captured, result = await context.store.run(
+            address.client, partial(_capture_in_turn, address, form, settings)
+        )
+        validation = captured
+        if isinstance(result, MockError):
+            raise result
     except MockError as error:
         back = redirect_target(validation, error=error.code) if validation else None
         return refusal(request, error, error_page("Not verified", error, back, _TEMPLATE))
-    target = redirect_target(validation, token=result.token)
+    target = redirect_target(captured, token=result.token)
     if target:
         return RedirectResponse(target, status_code=303)
     return _page("Verified", f"<p>Verified. Token:</p><pre>{html.escape(result.token)}</pre>")
+
+
+def _capture_in_turn(
+    address: HostedAddress, form: HostedCapture, settings: Settings, tenant: TenantState
+) -> tuple[BiometricValidation, ValidationResult | MockError]:
+    """Complete the capture; the validation, and what came of it (an error a user sees on
+    the page, with the way back to the app)."""
+    validation = find_validation(tenant, address)
+    session = tenant.liveness_sessions[str(validation.livenessSession)]
+    try:
+        return validation, complete_capture(
+            tenant, session, form.outcome, settings, form.liveness_score, form.image
+        )
+    except MockError as error:
+        return validation, error
 
 
 _FORM = """<form method=post enctype=multipart/form-data>

@@ -6,17 +6,19 @@ request with exactly those models, and a test holds the same declarations to the
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Generic, Literal, TypeVar, cast
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from functools import cached_property, partial
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from verifik_mock.domain.scenarios import FaultRule, ScoreOverrides
+from verifik_mock.domain.sessions import find_session
+from verifik_mock.errors import MockError
 from verifik_mock.http.body import read_body
 from verifik_mock.http.context import ServerContext
 from verifik_mock.http.faults import apply_fault
@@ -29,8 +31,9 @@ from verifik_mock.http.scenario_headers import score_overrides
 from verifik_mock.models import LivenessSession
 from verifik_mock.models.base import RequestBody
 from verifik_mock.models.queries import QueryModel
+from verifik_mock.models.rules import FaultRule, ScoreOverrides
 from verifik_mock.settings import Settings
-from verifik_mock.store import TenantState
+from verifik_mock.state.tenant import TenantState
 
 Query = TypeVar("Query", bound=QueryModel)
 Body = TypeVar("Body", bound=RequestBody | None)
@@ -46,7 +49,8 @@ def spend_fault(tenant: TenantState) -> FaultRule | None:
 
 @dataclass(frozen=True)
 class Call(Generic[Query, Body]):
-    """One request, read: whose it is, its parameters and body, and the server's settings."""
+    """One request, read: whose it is, its parameters and body, its tenant in this turn, and
+    the server's settings."""
 
     client_id: str
     query: Query
@@ -54,6 +58,8 @@ class Call(Generic[Query, Body]):
     path: dict[str, str]
     server: ServerContext
     request: Request
+    turn_tenant: TenantState | None = None
+    """The caller's tenant, in the turn the call runs in (None for a call that needs none)."""
     session: LivenessSession | None = None
     """The liveness session, for operations authenticated by a session token."""
 
@@ -61,6 +67,12 @@ class Call(Generic[Query, Body]):
     def settings(self) -> Settings:
         """The server's settings."""
         return self.server.settings
+
+    @property
+    def tenant(self) -> TenantState:
+        """The caller's tenant, as this call's turn sees it."""
+        assert self.turn_tenant is not None, "an operation without a turn reads no tenant"
+        return self.turn_tenant
 
     @cached_property
     def base_url(self) -> str:
@@ -74,11 +86,15 @@ class Call(Generic[Query, Body]):
         score (validate, document liveness); other operations ignore the headers."""
         return score_overrides(self.request.headers)
 
-    @cached_property
-    def tenant(self) -> TenantState:
-        """The caller's tenant, seeded on first use: a call that needs no records (a
-        reset) never pays for seeding a world."""
-        return self.server.tenants.get(self.client_id)
+
+@dataclass(frozen=True)
+class Answer:
+    """What a turn decided: the answer, or a control-API fault rule's, and how long to wait
+    before sending it (after the turn, so the wait holds no one up)."""
+
+    model: BaseModel | None
+    fault: str | None = None
+    delay_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -91,59 +107,93 @@ class Operation(Generic[Query, Body]):
     query: type[Query]
     body: type[RequestBody] | None
     response: type[BaseModel]
-    action: Callable[[Call[Query, Body]], BaseModel]
+    action: Callable[[Call[Query, Body]], BaseModel | Awaitable[BaseModel]]
     auth: Literal["client", "session", "control"] = "client"
     """Whose token the operation takes: a client's, a liveness session's (validate), or a
     client's plus the admin token when one is configured (the control API)."""
+    turn: Literal["read", "write", "none"] | None = None
+    """How the action meets its tenant: a read turn, a write turn, or none (an action of the
+    whole server, such as a reset, awaited as it is). Default: a read for GET."""
 
     def route(self) -> Route:
-        """A Starlette route that reads the request with this operation's models."""
+        """A Starlette route that reads the request with this operation's models, then runs
+        the action in a turn on the caller's tenant."""
 
         async def endpoint(request: Request) -> Response:
             context = ServerContext.of(request)
             authorization = request.headers.get("authorization")
-            session = None
+            session_id = None
             if self.auth == "session":
-                access = context.session_for(authorization)
-                client_id, session = access.tenant.client.id, access.session
+                client_id, session_id = context.session_claims(authorization)
             else:
                 client_id = context.client_id_for(authorization)
             if self.auth == "control":
                 context.check_admin(request.headers.get(ADMIN_HEADER))
             note_request(request.scope, client_id, self.operation_id)
-            fault = None if self.auth == "control" else spend_fault(context.tenants.get(client_id))
-            if fault is not None and fault.fault is not None:
-                # An answer of its own: the use is kept, then waited for, holding no lock.
-                context.finish_request(client_id)
-                return await apply_fault(fault.fault, fault.latency_ms / 1000)
-            try:
-                if fault is not None:  # a slow answer: the wait is part of the request
-                    await apply_fault(None, fault.latency_ms / 1000)
-                return await self._answer(request, context, client_id, session)
-            finally:
-                context.finish_request(client_id)
+            read = await self._read(request, context)  # the whole body, before any turn
+            call = Call(
+                client_id=client_id, query=read.query, body=read.body,
+                path=dict(request.path_params), server=context, request=request,
+            )  # fmt: skip
+            if self.turn == "none":
+                read.raise_problem()
+                answer = self.action(call)
+                model = await answer if inspect.isawaitable(answer) else answer
+                return json_response(model)
+            decided = await context.store.run(
+                client_id,
+                partial(self._in_turn, call, read, session_id),
+                write=(self.turn or ("read" if self.method == "GET" else "write")) == "write",
+            )
+            if decided.fault is not None:
+                return await apply_fault(decided.fault, decided.delay_seconds)
+            if decided.delay_seconds:  # a slow answer: waited out after the turn
+                await apply_fault(None, decided.delay_seconds)
+            assert decided.model is not None
+            return json_response(decided.model)
 
         return Route(self.path, endpoint, methods=[self.method], name=self.operation_id)
 
-    async def _answer(
+    def _in_turn(
         self,
-        request: Request,
-        context: ServerContext,
-        client_id: str,
-        session: LivenessSession | None,
-    ) -> Response:
-        query = parse_query(request.scope["query_string"], self.query)
-        body = None
-        if self.body is not None:
-            body = await read_body(request, self.body, context.settings.max_body_bytes)
-        call = Call(
-            client_id=client_id,
-            query=query,
-            # The body model is the one this operation declares, so it is this Body type.
-            body=cast(Body, body),
-            path=dict(request.path_params),
-            server=context,
-            request=request,
-            session=session,
-        )
-        return json_response(self.action(call))
+        call: Call[Query, Body],
+        read: ReadRequest,
+        session_id: str | None,
+        tenant: TenantState,
+    ) -> Answer:
+        """The turn: the session the token names, a control-API fault rule's use, then the
+        action, on the tenant as it is now."""
+        session = find_session(tenant, session_id) if session_id is not None else None
+        fault = None if self.auth == "control" else spend_fault(tenant)
+        if fault is not None and fault.fault is not None:
+            return Answer(None, fault.fault, fault.latency_ms / 1000)
+        read.raise_problem()
+        model = self.action(replace(call, turn_tenant=tenant, session=session))
+        assert isinstance(model, BaseModel), "an action in a turn answers at once"
+        return Answer(model, delay_seconds=fault.latency_ms / 1000 if fault else 0.0)
+
+    async def _read(self, request: Request, context: ServerContext) -> ReadRequest:
+        """The query and body, parsed, or the error that refuses them (raised in the turn,
+        after a fault rule had its say, as when the rule answers first)."""
+        try:
+            query = parse_query(request.scope["query_string"], self.query)
+            body = None
+            if self.body is not None:
+                body = await read_body(request, self.body, context.settings.max_body_bytes)
+        except MockError as problem:
+            return ReadRequest(None, None, problem)
+        return ReadRequest(query, body, None)
+
+
+@dataclass(frozen=True)
+class ReadRequest:
+    """A request's query and body as read before its turn, or why they are refused."""
+
+    query: Any
+    body: Any
+    problem: MockError | None
+
+    def raise_problem(self) -> None:
+        """Refuse the request, if its query or body is wrong."""
+        if self.problem is not None:
+            raise self.problem

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from verifik_mock.domain.scenarios import ScoreOverrides
 from verifik_mock.errors import InvalidParametersError
 from verifik_mock.http.headers import DOCUMENT_HEADER, LIVENESS_HEADER, SEARCH_HEADER
+from verifik_mock.models.rules import ScoreOverrides
 
 
 def _score(headers: Mapping[str, str], name: str) -> float | None:

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from itertools import islice
-from typing import Any, Generic, TypeVar, overload
+from typing import TypeVar, overload
 
-from verifik_mock.models.base import RecordModel
+from verifik_mock.state.tables import Record, Table
 
-Record = TypeVar("Record", bound=RecordModel)
 Default = TypeVar("Default")
 
 KEPT_PARSED = 1024
@@ -32,32 +31,32 @@ _WINDOW_BITS = -12
 """Raw deflate with a 4 KB window: a record and the dictionary fit in it."""
 
 
-class CompactRecords(Mapping[str, Record], Generic[Record]):
+class CompactRecords(Table[Record]):
     """One kind of record by id, oldest first, each held as deflated JSON.
 
-    Records are never changed in place: a write stores a new instance, so a parsed one
-    handed out stays right for as long as its id is not written again. Like the tenant it
-    belongs to, it is used by one thread at a time (its server's), so it takes no lock.
+    A parsed record handed out stays right for as long as its id is not written again
+    (records are never changed in place). Like the tenant it belongs to, it is used by one
+    turn at a time, so it takes no lock.
     """
 
     def __init__(self, model: type[Record], kept_parsed: int = KEPT_PARSED) -> None:
-        self._model = model
+        super().__init__(model)
         self._kept_parsed = kept_parsed
         self._stored: dict[str, bytes] = {}
         self._dictionary = b""
         self._parsed: OrderedDict[str, Record] = OrderedDict()
-        self.revision = 0
-        """How many writes this process has made here: a change seen without reading."""
 
-    def __setitem__(self, record_id: str, record: Record) -> None:
-        """Store ``record`` (new, or replacing the one with its id)."""
+    def _put(self, record_id: str, record: Record) -> None:
         text = record.model_dump_json(exclude_none=True).encode()
         if not self._dictionary:
             self._dictionary = text
         deflate = zlib.compressobj(wbits=_WINDOW_BITS, zdict=self._dictionary)
         self._stored[record_id] = deflate.compress(text) + deflate.flush()
-        self.revision += 1
         self._keep_parsed(record_id, record)
+
+    def _drop(self, record_id: str) -> None:
+        del self._stored[record_id]
+        self._parsed.pop(record_id, None)
 
     def __getitem__(self, record_id: str) -> Record:
         """The record with ``record_id`` (KeyError if there is none)."""
@@ -66,7 +65,7 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
             self._parsed.move_to_end(record_id)
             return record
         inflate = zlib.decompressobj(wbits=_WINDOW_BITS, zdict=self._dictionary)
-        record = self._model.model_validate_json(inflate.decompress(self._stored[record_id]))
+        record = self.model.model_validate_json(inflate.decompress(self._stored[record_id]))
         self._keep_parsed(record_id, record)
         return record
 
@@ -97,18 +96,3 @@ class CompactRecords(Mapping[str, Record], Generic[Record]):
         self._parsed.move_to_end(record_id)
         if len(self._parsed) > self._kept_parsed:
             self._parsed.popitem(last=False)
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickled (into a state file) without the parsed records and the revision
-        (counted afresh by each process)."""
-        return {
-            "_model": self._model,
-            "_kept_parsed": self._kept_parsed,
-            "_stored": self._stored,
-            "_dictionary": self._dictionary,
-        }
-
-    def __setstate__(self, stored: dict[str, Any]) -> None:
-        self.__dict__.update(stored)
-        self._parsed = OrderedDict()
-        self.revision = 0

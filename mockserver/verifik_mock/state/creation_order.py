@@ -11,7 +11,6 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 CreationKey = tuple[datetime, str]
 """(createdAt, id): the order ``sort=createdAt`` lists in, ties broken by id."""
@@ -46,8 +45,7 @@ class CreationOrder:
             if before == after:
                 continue
             if before is not None:
-                keys = self._sorted(self._by_value[field][before])
-                del keys[bisect_left(keys, key)]
+                _delete(self._sorted(self._by_value[field][before]), key)
             if after is not None:
                 keys = self._by_value[field].setdefault(after, [])
                 if id(keys) in self._unsorted:
@@ -68,12 +66,13 @@ class CreationOrder:
             return shortest
         return [key for key in shortest if all(_holds(keys, key) for keys in others)]
 
-    def __setstate__(self, stored: dict[str, Any]) -> None:
-        """Unpickle (from a state file): the lists left out of order, keyed anew by
-        their new identities."""
-        self.__dict__.update(stored)
-        unsorted = stored.get("_unsorted", {})  # none in a file from before it existed
-        self._unsorted = {id(keys): keys for keys in unsorted.values()}
+    def remove(self, key: CreationKey, record: object) -> None:
+        """Take a record out of the index (a new record's write undone)."""
+        _delete(self._sorted(self._all), key)
+        for field in self._fields:
+            value = getattr(record, field)
+            if value is not None:
+                _delete(self._sorted(self._by_value[field][value]), key)
 
     def _append(self, keys: list[CreationKey], key: CreationKey) -> None:
         if keys and key < keys[-1]:
@@ -84,6 +83,10 @@ class CreationOrder:
         if self._unsorted.pop(id(keys), None) is not None:
             keys.sort()
         return keys
+
+
+def _delete(keys: list[CreationKey], key: CreationKey) -> None:
+    del keys[bisect_left(keys, key)]
 
 
 def _holds(keys: Sequence[CreationKey], key: CreationKey) -> bool:

@@ -1,0 +1,60 @@
+"""What an engine does for the store: keep tenants' rows, say when another process changed
+one, and lock a tenant for a write turn. Engines know rows, never HTTP or the domain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from verifik_mock.state.rows import TenantRows
+
+
+class StoreUnavailableError(Exception):
+    """The engine cannot be reached (Redis gone): the request answers 503, nothing is lost."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """Which state of a tenant a process holds: a generation drawn when the tenant was first
+    stored (a reset starts another), and how many turns have written it since."""
+
+    generation: str
+    turns: int
+
+
+class Engine(Protocol):
+    """Where tenants are kept, for the store: memory, a SQLite file, or Redis."""
+
+    shared: bool
+    """Whether other processes write the same tenants (each turn then checks the version)."""
+    keeps_records: bool
+    """Whether the engine holds records at all (the memory engine holds nothing)."""
+
+    def version(self, client_id: str) -> Version | None:
+        """The tenant's stored version; None if it is not stored."""
+
+    def read(self, client_id: str, since: Version | None) -> tuple[Version, TenantRows] | None:
+        """The rows written after ``since`` (all of them when ``since`` is None or of
+        another generation), with the version they make; None if the tenant is not stored."""
+
+    def try_lock(self, client_id: str) -> bool:
+        """Take the tenant's write lock, if no one holds it; held until ``unlock``."""
+
+    def unlock(self, client_id: str) -> None:
+        """Give the write lock back."""
+
+    def write(
+        self, client_id: str, expected: Version | None, rows: TenantRows, whole: bool
+    ) -> Version | None:
+        """Store a turn's rows (a whole tenant's, replacing any, when ``whole``) if the
+        stored version is still ``expected``; the new version, else None. Called with the
+        lock held."""
+
+    def seed(self, client_id: str) -> int | None:
+        """The seed a reset set for the tenant, if any."""
+
+    def forget(self, client_id: str | None, seed: int | None = None) -> None:
+        """Drop one tenant (recording the seed it is to be made from next), or all."""
+
+    def close(self) -> None:
+        """Let go of the engine's files and connections."""
