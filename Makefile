@@ -18,7 +18,7 @@ REDOCLY_VERSION := 2.77.0
 REDOCLY_DIR     := .tools/redocly/$(REDOCLY_VERSION)
 REDOCLY         := $(REDOCLY_DIR)/node_modules/.bin/redocly
 
-.PHONY: setup browser run test lint lint-contract typecheck pytest examples contract bench mutate clean
+.PHONY: setup browser redis run test lint lint-contract typecheck pytest examples contract bench mutate clean
 
 setup: $(DEV)
 
@@ -71,7 +71,14 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-pytest: $(DEV) browser
+# The Redis store's tests start redis-servers of their own (no Redis runs here to share):
+# install Debian's when it is missing, as root or through sudo.
+redis:
+	@command -v redis-server >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server; }
+
+pytest: $(DEV) browser redis
 	$(BIN)/pytest -n 2
 
 # What users get, alone (`make pytest` runs it with the rest): the built wheel installed by the

@@ -1,4 +1,4 @@
-"""Shared fixtures: a real mock server on loopback, and a client with a tenant of its own."""
+"""Shared fixtures: a real mock server on loopback, a client with a tenant of its own, Redis."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from contextlib import ExitStack
 import httpx
 import pytest
 
+from tests.redis_server import RedisServer
 from verifik_mock import Settings, create_app
 from verifik_mock.server import RunningServer, serve_in_thread
 
@@ -57,3 +58,18 @@ def mock_with() -> Iterator[MockWith]:
             return started[settings]
 
         yield server_with
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One real redis-server for the session (per xdist worker), stopped at its end."""
+    with RedisServer() as running:
+        yield running
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """The session's Redis, its database emptied for this test: ``redis://127.0.0.1:P/0``."""
+    with redis_server.client() as client:
+        client.flushdb()
+    return redis_server.url
