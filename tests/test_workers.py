@@ -110,4 +110,4 @@ def test_several_workers_without_a_state_file_are_refused_with_the_reason() -> N
         timeout=30,
     )
     assert refused.returncode == 2
-    assert "--workers 2 needs --state-file" in refused.stderr
+    assert "--workers 2 needs --state-file or --store" in refused.stderr

@@ -29,6 +29,7 @@ no other module decides statuses::
     ├── AdminTokenError              403 ADMIN_TOKEN_REQUIRED
     ├── ForeignOriginError           403 ORIGIN_NOT_ALLOWED
     ├── HostNotAllowedError          421 HOST_NOT_ALLOWED
+    ├── StoreUnavailableError        503 STORE_UNAVAILABLE
     ├── InjectedFaultError           (what X-Mock-Fault asked for)
     │   ├── InjectedServerError            500 INTERNAL_ERROR
     │   ├── InjectedBadGatewayError        502 BAD_GATEWAY
@@ -240,6 +241,14 @@ class HostNotAllowedError(MockError):
 
     status = 421
     code = "HOST_NOT_ALLOWED"
+
+
+class StoreUnavailableError(MockError):
+    """The mock's store (``--store`` Redis) did not answer, or a tenant stayed locked: nothing
+    was changed; retry once the store is back."""
+
+    status = 503
+    code = "STORE_UNAVAILABLE"
 
 
 class InjectedFaultError(MockError):

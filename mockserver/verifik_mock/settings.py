@@ -64,8 +64,10 @@ class Settings:
     state_file: Path | None = None
     """SQLite file keeping every tenant across restarts (``--state-file``); None: memory."""
     shared_state: bool = False
-    """Several worker processes share ``state_file`` (``serve --workers N``): they take
-    turns on its lock, and first take in what the other workers saved."""
+    """Several worker processes share ``state_file`` (``serve --workers N``): each turn
+    first reads what the others wrote since."""
+    store_url: str | None = None
+    """Redis keeping every tenant, shared by every replica naming it (``--store``)."""
     cors_origins: tuple[str, ...] = ()
     """Browser origins allowed besides any http(s)://localhost or 127.0.0.1 port; ``*`` for all."""
     journal_size: int = 1000

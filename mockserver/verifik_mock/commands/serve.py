@@ -21,8 +21,10 @@ from verifik_mock.app import create_app
 from verifik_mock.commands import serving
 from verifik_mock.http.context import ServerContext
 from verifik_mock.models import Project, ProjectFlow
+from verifik_mock.redaction import redacted_url
 from verifik_mock.settings import Settings
 from verifik_mock.state import sqlite_file
+from verifik_mock.state.redis_engine import redis_problem
 from verifik_mock.state.tenant import TenantState
 
 TOKEN_DAYS = 30
@@ -99,7 +101,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=int,
         default=1,
         metavar="N",
-        help="serve from N processes sharing --state-file (default 1; needs --state-file)",
+        help="serve from N processes sharing --state-file or --store (default 1; needs one)",
+    )
+    serve.add_argument(
+        "--store",
+        metavar="redis://HOST:PORT/DB",
+        help="keep every tenant in Redis, so any number of serve processes, on any number of "
+        "machines, serve one state (default: memory, or --state-file)",
     )
     serve.add_argument(
         "--max-tenants",
@@ -202,6 +210,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         webhook_attempts=args.webhook_attempts,
         cors_origins=tuple(args.cors_origin),
         state_file=args.state_file.resolve() if args.state_file else None,
+        store_url=args.store,
         public_url=args.public_url,
         max_tenants=args.max_tenants,
         webhook_timeout_seconds=args.webhook_timeout,
@@ -223,11 +232,15 @@ def refusal(args: argparse.Namespace) -> str | None:
             return f"{flag} is empty: it would let anyone in; give it a secret, or leave it out"
     if args.state_file and (problem := sqlite_file.folder_problem(args.state_file.resolve())):
         return f"--state-file {args.state_file}: {problem}"
-    if args.workers > 1 and args.state_file is None:
+    if args.store and args.state_file:
+        return "--store and --state-file both keep the tenants: give one"
+    if args.store and (problem := redis_problem(args.store)):
+        return f"--store {redacted_url(args.store)}: {problem}"
+    if args.workers > 1 and args.state_file is None and args.store is None:
         return (
-            f"--workers {args.workers} needs --state-file: in memory, each worker would hold "
-            "its own state, and a client would see different data from request to request. "
-            "Add --state-file mock.sqlite (the workers share it), or serve one worker."
+            f"--workers {args.workers} needs --state-file or --store: in memory, each worker "
+            "would hold its own state, and a client would see different data from request to "
+            "request. Add --state-file mock.sqlite (the workers share it), or serve one worker."
         )
     return None
 
@@ -265,7 +278,8 @@ def run(args: argparse.Namespace) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     server = serving.fastest_server(args.access_log)
     base_url = f"http://{host}:{args.port}"
-    workers = f", {args.workers} worker processes sharing {args.state_file}"
+    shared = redacted_url(args.store) if args.store else args.state_file  # no password shown
+    workers = f", {args.workers} worker processes sharing {shared}"
     description = server.describe() + (workers if args.workers > 1 else "")
     print(banner(settings, app.state.context, base_url, description), flush=True)
     serving.tune_collector()

@@ -9,10 +9,6 @@ from typing import Protocol
 from verifik_mock.state.rows import TenantRows
 
 
-class StoreUnavailableError(Exception):
-    """The engine cannot be reached (Redis gone): the request answers 503, nothing is lost."""
-
-
 @dataclass(frozen=True)
 class Version:
     """Which state of a tenant a process holds: a generation drawn when the tenant was first

@@ -19,8 +19,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
+from verifik_mock.errors import StoreUnavailableError
 from verifik_mock.models.webhook_event import WebhookEvent
-from verifik_mock.state.engine import Engine, StoreUnavailableError, Version
+from verifik_mock.state.engine import Engine, Version
 from verifik_mock.state.rows import apply_rows, rows_written, tenant_from_rows
 from verifik_mock.state.tenant import TenantState
 
@@ -95,7 +96,14 @@ class Store:
             answer = action(tenant)
         except BaseException as error:
             failure = error
-        if tenant.changed_in_turn() and not self._save(tenant, client_id, locked):
+        try:
+            saved = not tenant.changed_in_turn() or self._save(tenant, client_id, locked)
+        except StoreUnavailableError:
+            tenant.undo_turn()  # nothing stored: nothing kept, and read afresh next time
+            self._tenants.pop(client_id, None)
+            self._versions.pop(client_id, None)
+            raise
+        if not saved:
             return answer, False  # type: ignore[return-value]
         events, tenant.outbox[:] = list(tenant.outbox), []
         tenant.end_turn()

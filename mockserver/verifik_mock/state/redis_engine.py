@@ -1,0 +1,235 @@
+"""``--store redis://HOST:PORT/DB``: tenants in Redis, so any number of ``serve`` processes,
+on any number of machines, serve one state.
+
+Each tenant's keys share a hash tag (``vm:{client}:...``): its records (a hash of JSON by
+``kind/id``), the order they were first written (a sorted set by ``seq``), the turn that last
+wrote each (a sorted set, for "what changed since"), its sent emails, and its small values.
+A write turn holds a lock with a lease (``SET NX PX``: a replica killed mid-turn holds it no
+longer than the lease), and its rows are written by one Lua script that first checks the
+lock is still this turn's and the version still the one it read: a write is all or nothing,
+and never lands on top of another's. Reads run as one script too, so they see one snapshot.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import TypeVar
+
+import redis
+
+from verifik_mock.errors import StoreUnavailableError
+from verifik_mock.state.engine import Version
+from verifik_mock.state.rows import RecordRow, TenantRows
+
+Result = TypeVar("Result")
+
+LEASE_MS = 5000
+"""How long a write turn's lock lasts unless given back: far beyond a turn (milliseconds),
+and how long a tenant waits at most after the replica holding its lock was killed."""
+_SEPARATOR = "\x1f"
+_PREFIX = "vm:"
+
+_WRITE = """
+if redis.call('GET', KEYS[6]) ~= ARGV[1] then return redis.error_reply('LOCK_LOST') end
+local stored = redis.call('HMGET', KEYS[1], 'generation', 'turns', 'next_seq', 'emails')
+local generation, turns = stored[1] or '', tonumber(stored[2] or '-1')
+if generation ~= ARGV[2] or turns ~= tonumber(ARGV[3]) then return false end
+local next_seq, emails
+if ARGV[4] == '1' then
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+  generation, turns, next_seq, emails = ARGV[5], 0, 0, 0
+else
+  turns, next_seq, emails = turns + 1, tonumber(stored[3]), tonumber(stored[4])
+end
+local records = tonumber(ARGV[7])
+local at = 8
+for _ = 1, records do
+  local key, body = ARGV[at], ARGV[at + 1]
+  if redis.call('HSET', KEYS[2], key, body) == 1 then
+    redis.call('ZADD', KEYS[3], next_seq, key)
+    next_seq = next_seq + 1
+  end
+  redis.call('ZADD', KEYS[4], turns, key)
+  at = at + 2
+end
+while at <= #ARGV do
+  redis.call('ZADD', KEYS[5], turns, string.format('%012d', emails) .. '\\31' .. ARGV[at])
+  emails = emails + 1
+  at = at + 1
+end
+redis.call('HSET', KEYS[1], 'generation', generation, 'turns', turns, 'next_seq', next_seq,
+  'emails', emails, 'values', ARGV[6])
+return {generation, turns}
+"""
+
+_READ = """
+local stored = redis.call('HMGET', KEYS[1], 'generation', 'turns', 'values')
+if not stored[1] then return false end
+local after = '(' .. ARGV[1]
+if stored[1] ~= ARGV[2] then after = '-inf' end
+local keys = redis.call('ZRANGEBYSCORE', KEYS[4], after, '+inf')
+local records = {}
+for _, key in ipairs(keys) do
+  table.insert(records, key)
+  table.insert(records, redis.call('ZSCORE', KEYS[3], key))
+  table.insert(records, redis.call('HGET', KEYS[2], key))
+end
+local emails = redis.call('ZRANGEBYSCORE', KEYS[5], after, '+inf')
+return {stored[1], stored[2], stored[3], records, emails}
+"""
+
+_UNLOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+def _keys(client_id: str) -> list[str]:
+    """The tenant's keys, in the scripts' KEYS order, one hash tag so one cluster slot."""
+    tag = f"{_PREFIX}{{{client_id}}}:"
+    return [f"{tag}{name}" for name in ("tenant", "records", "order", "changes", "emails", "lock")]
+
+
+class RedisEngine:
+    """Tenants in one Redis database, shared by every replica that names it."""
+
+    shared = True
+    keeps_records = True
+
+    def __init__(self, url: str) -> None:
+        self._redis = redis.Redis.from_url(
+            url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
+        )
+        self._write = self._redis.register_script(_WRITE)
+        self._read = self._redis.register_script(_READ)
+        self._unlock = self._redis.register_script(_UNLOCK)
+        self._locks: dict[str, str] = {}
+        """The lock token of each tenant this process holds the lock of."""
+
+    def check(self) -> None:
+        """Answer, or raise StoreUnavailableError saying why: ``serve`` asks before binding."""
+        self._call(self._redis.ping)
+
+    def version(self, client_id: str) -> Version | None:
+        """The tenant's stored version; None if it is not stored."""
+        generation, turns = self._call(
+            lambda: self._redis.hmget(_keys(client_id)[0], "generation", "turns")
+        )
+        return Version(str(generation), int(str(turns))) if generation else None
+
+    def read(self, client_id: str, since: Version | None) -> tuple[Version, TenantRows] | None:
+        """The rows written after ``since`` (all when it is None or of another generation)."""
+        after, generation = (since.turns, since.generation) if since else (-1, "")
+        found = self._call(lambda: self._read(keys=_keys(client_id), args=[after, generation]))
+        if not found:
+            return None
+        stored_generation, turns, values, flat, emails = found
+        records = sorted(
+            (int(flat[at + 1]), flat[at], flat[at + 2]) for at in range(0, len(flat), 3)
+        )
+        rows = TenantRows(
+            values=values,
+            records=[_record_row(key, body) for _, key, body in records],
+            emails=[email.partition(_SEPARATOR)[2] for email in emails],
+        )
+        return Version(stored_generation, int(turns)), rows
+
+    def try_lock(self, client_id: str) -> bool:
+        """Take the tenant's lock for a lease, if no replica holds it."""
+        token = secrets.token_hex(16)
+        lock = _keys(client_id)[5]
+        if not self._call(lambda: self._redis.set(lock, token, nx=True, px=LEASE_MS)):
+            return False
+        self._locks[client_id] = token
+        return True
+
+    def unlock(self, client_id: str) -> None:
+        """Give the lock back, if it is still this turn's (a lease that ran out is not)."""
+        token = self._locks.pop(client_id, None)
+        if token is not None:
+            self._call(lambda: self._unlock(keys=[_keys(client_id)[5]], args=[token]))
+
+    def write(
+        self, client_id: str, expected: Version | None, rows: TenantRows, whole: bool
+    ) -> Version | None:
+        """Store a turn's rows if the stored version is still ``expected`` and the lock still
+        this turn's (else StoreUnavailableError: the lease ran out mid-turn)."""
+        records = [part for row in rows.records for part in (_key(row), _body(row))]
+        args = [
+            self._locks.get(client_id, ""),
+            expected.generation if expected else "",
+            expected.turns if expected else -1,
+            "1" if whole or expected is None else "0",
+            secrets.token_hex(8),
+            rows.values,
+            len(rows.records),
+            *records,
+            *rows.emails,
+        ]
+        try:
+            written = self._call(lambda: self._write(keys=_keys(client_id), args=args))
+        except redis.ResponseError as error:
+            raise StoreUnavailableError(f"tenant {client_id}: {error}") from None
+        return Version(written[0], int(written[1])) if written else None
+
+    def seed(self, client_id: str) -> int | None:
+        """The seed a reset set for the tenant, if any."""
+        seed = self._call(lambda: self._redis.hget(f"{_PREFIX}seeds", client_id))
+        return int(seed) if seed is not None else None
+
+    def forget(self, client_id: str | None, seed: int | None = None) -> None:
+        """Drop one tenant (recording its new seed, if any), or every tenant."""
+        if client_id is None:
+            keys = self._call(lambda: list(self._redis.scan_iter(f"{_PREFIX}*")))
+            kept = [key for key in keys if not str(key).endswith(":lock")]  # turns under way
+            if kept:
+                self._call(lambda: self._redis.delete(*kept))
+            return
+        pipe = self._redis.pipeline()
+        pipe.delete(*_keys(client_id)[:5])
+        if seed is None:
+            pipe.hdel(f"{_PREFIX}seeds", client_id)
+        else:
+            pipe.hset(f"{_PREFIX}seeds", client_id, seed)
+        self._call(pipe.execute)
+
+    def close(self) -> None:
+        """Close the connections."""
+        self._redis.close()
+
+    def _call(self, command: Callable[[], Result]) -> Result:
+        """Run a command; Redis unreachable becomes StoreUnavailableError (503)."""
+        try:
+            return command()
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            raise StoreUnavailableError(f"Redis did not answer: {error}") from None
+
+
+def _key(row: RecordRow) -> str:
+    return f"{row.kind}/{row.id}"
+
+
+def _body(row: RecordRow) -> str:
+    return f"{row.created_at}{_SEPARATOR}{row.body}"
+
+
+def _record_row(key: str, stored: str) -> RecordRow:
+    kind, _, record_id = key.partition("/")
+    created_at, _, body = stored.partition(_SEPARATOR)
+    return RecordRow(kind, record_id, created_at, body)
+
+
+def redis_problem(url: str) -> str | None:
+    """Why ``url`` cannot be served from, in a few words; None if it can."""
+    try:
+        engine = RedisEngine(url)
+    except ValueError as error:
+        return f"it is not a Redis URL ({error})"
+    try:
+        engine.check()
+    except StoreUnavailableError as error:
+        return str(error)
+    finally:
+        engine.close()
+    return None
