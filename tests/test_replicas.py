@@ -1,11 +1,13 @@
 """``--store redis://...`` and ``--state-file`` with several servers: one consistent state
-whichever replica answers, one winner among racing validates, the same bytes from every
-engine, and a 503 while Redis is away."""
+whichever replica answers, one winner among racing validates, one set of webhook deliveries
+with each event delivered once, the same bytes from every engine, and a 503 while Redis is
+away."""
 
 from __future__ import annotations
 
 import base64
 import itertools
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -13,12 +15,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from tests.answers import assert_error, create_example_validation
 from tests.redis_server import RedisServer
 from verifik_mock import Settings, create_app
 from verifik_mock.samples import sample_image
 from verifik_mock.server import serve_in_thread
+from verifik_mock.testing import VerifikMock
 
 AUTH = {"Authorization": "Bearer replicas-team"}
 VALIDATIONS = "/v2/biometric-validations"
@@ -151,3 +158,36 @@ def test_redis_away_answers_503_store_unavailable_and_the_mock_serves_again_once
     assert_error(refused, 503, "STORE_UNAVAILABLE")
     assert back.status_code == 200
     assert created["_id"]
+
+
+class Receiver:
+    """A loopback webhook receiver that counts each body it is sent."""
+
+    def __init__(self) -> None:
+        self.bodies: Counter[bytes] = Counter()
+        self.app = Starlette(routes=[Route("/hook", self._receive, methods=["POST"])])
+
+    async def _receive(self, request: Request) -> Response:
+        self.bodies[await request.body()] += 1
+        return Response(status_code=204)
+
+
+def test_every_replica_sees_the_same_deliveries_and_each_event_arrives_once(
+    shared_settings: Settings,
+) -> None:
+    receiver = Receiver()
+    with (
+        serve_in_thread(receiver.app) as receiving,
+        replicas(shared_settings) as clients,
+    ):
+        senders = itertools.cycle(clients)
+        for _ in range(6):
+            create_example_validation(next(senders), webhookUrl=f"{receiving.base_url}/hook")
+        views = [VerifikMock(http, AUTH["Authorization"].split()[1]) for http in clients]
+        settled = [view.wait_for_webhooks(seconds=10) for view in views]
+
+    assert settled[0] == settled[1]
+    assert len(settled[0]) == 6
+    assert {delivery["state"] for delivery in settled[0]} == {"delivered"}
+    assert len(receiver.bodies) == 6
+    assert set(receiver.bodies.values()) == {1}

@@ -29,6 +29,7 @@ from verifik_mock.journal import RequestJournal
 from verifik_mock.models.control import WebhookDelivery
 from verifik_mock.models.webhook_event import WebhookEvent
 from verifik_mock.server import RunningServer, serve_in_thread
+from verifik_mock.state.memory import MemoryEngine
 from verifik_mock.webhooks import WebhookDispatcher
 
 VALIDATIONS = "/v2/biometric-validations"
@@ -248,7 +249,8 @@ def deliver(settings: Settings, *urls: str) -> tuple[list[WebhookDelivery], floa
     """Submit an event for each of ``urls`` to a dispatcher of its own, on an event loop of
     its own; the deliveries, oldest first, once settled (or after ``WAIT_SECONDS``), and the
     seconds that took."""
-    dispatcher = WebhookDispatcher(settings, RequestJournal(100))
+    engine = MemoryEngine(100)
+    dispatcher = WebhookDispatcher(settings, RequestJournal(engine), engine)
     events = [
         WebhookEvent(
             client=DISPATCHED_CLIENT, type="validation_biometric_validation_new", url=url, object={}

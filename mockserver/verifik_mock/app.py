@@ -62,9 +62,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     route runs its work on a tenant as a turn of the store (``state/store.py``).
     """
     settings = settings or Settings()
-    journal = RequestJournal(settings.journal_size)
-    webhooks = WebhookDispatcher(settings, journal)
     engine = open_engine(settings)
+    journal = RequestJournal(engine)
+    webhooks = WebhookDispatcher(settings, journal, engine)
     store = Store(
         engine,
         partial(build_tenant, settings),
@@ -113,10 +113,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
 def open_engine(settings: Settings) -> Engine:
     """The engine ``settings`` ask for: Redis, a state file's SQLite, else memory."""
     if settings.store_url is not None:
-        return RedisEngine(settings.store_url)
+        return RedisEngine(settings.store_url, settings.journal_size)
     if settings.state_file is not None:
-        return SqliteEngine(settings.state_file, shared=settings.shared_state)
-    return MemoryEngine()
+        return SqliteEngine(settings.state_file, settings.shared_state, settings.journal_size)
+    return MemoryEngine(settings.journal_size)
 
 
 def _hand_over(webhooks: WebhookDispatcher, events: list[WebhookEvent]) -> None:

@@ -1,4 +1,5 @@
-"""The request journal: what the mock answered and which webhooks it tried, bounded in size.
+"""The request journal: what the mock answered and which webhooks it tried, bounded in size,
+kept by the store's engine (so replicas sharing Redis or a state file share one journal).
 
 Entries hold the method, path, status, duration and operation, never a body, header,
 query string, image or token, so nothing secret can leak through it.
@@ -6,29 +7,26 @@ query string, image or token, so nothing secret can leak through it.
 
 from __future__ import annotations
 
-from collections import deque
+import contextlib
 from typing import Any
 
+from verifik_mock.errors import StoreUnavailableError
 from verifik_mock.models.control import JournalEntry
+from verifik_mock.state.engine import Engine
 
 
 class RequestJournal:
-    """The last ``size`` entries of one running mock, oldest dropped first."""
+    """The last entries of one running mock (or of every replica sharing its engine)."""
 
-    def __init__(self, size: int) -> None:
-        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
 
     def record(self, **fields: Any) -> None:
-        """Add one entry, given as ``JournalEntry``'s fields. It becomes a model only when
-        read: every request records one, few are ever read."""
-        self._entries.append(fields)
+        """Add one entry, given as ``JournalEntry``'s fields. With the store away the entry
+        is lost, not the request: the journal is a record, never a reason to fail."""
+        with contextlib.suppress(StoreUnavailableError):
+            self._engine.journal_add(fields)
 
     def newest(self, client: str | None = None, limit: int = 100) -> list[JournalEntry]:
         """Up to ``limit`` entries, newest first, of ``client`` only when one is named."""
-        found: list[JournalEntry] = []
-        for fields in reversed(self._entries):
-            if client is None or fields["client"] == client:
-                found.append(JournalEntry.model_validate(fields))  # a field amiss shows here
-                if len(found) == limit:
-                    break
-        return found
+        return self._engine.journal_newest(client, limit)

@@ -1,8 +1,11 @@
 """Delivering webhook events: signed, retried with backoff, to allowed hosts only.
 
 Delivery runs as background tasks on the server's event loop, so an API answer never
-waits for a receiver. Every event is recorded as a delivery with its attempts, and every
-attempt goes into the request journal (its URL without credentials or query values).
+waits for a receiver. Every event is recorded as a delivery with its attempts, kept by the
+store's engine, and every attempt goes into the request journal (its URL without credentials
+or query values). Replicas sharing an engine see the same deliveries; each is delivered by
+the one replica that holds its claim, renewed before every attempt, and a pending delivery
+whose claim lapsed (its replica died) is taken up by another.
 Attempts share one HTTP client that ignores the environment's proxies, run at most
 ``webhook_concurrency`` at a time (one client's at most a quarter of them, so its slow
 receiver delays no other client's webhooks), and each is bounded whole by
@@ -17,24 +20,26 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import secrets
 import time
-from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from verifik_mock.errors import StoreUnavailableError
 from verifik_mock.journal import RequestJournal
 from verifik_mock.models.control import DeliveryAttempt, WebhookDelivery
 from verifik_mock.models.webhook_event import WebhookEvent
 from verifik_mock.redaction import redacted_url
 from verifik_mock.settings import Settings
+from verifik_mock.state.engine import Engine
 
 if TYPE_CHECKING:  # imported on first delivery: httpx costs a cold start ~40 ms
     import httpx
 
 SIGNATURE_HEADER = "X-Verifik-Signature"
-DELIVERIES_KEPT = 500
-"""Deliveries kept per client, oldest dropped first."""
+TAKE_UP_EVERY_SECONDS = 1.0
+"""How often a replica looks for pending deliveries whose claim lapsed."""
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -63,12 +68,15 @@ def host_allowed(url: str, allowed_hosts: tuple[str, ...], loopback: bool = True
 class WebhookDispatcher:
     """Every webhook of one running mock: the deliveries so far and those under way."""
 
-    def __init__(self, settings: Settings, journal: RequestJournal) -> None:
+    def __init__(self, settings: Settings, journal: RequestJournal, engine: Engine) -> None:
         self._settings = settings
         self._journal = journal
-        self._deliveries: dict[str, OrderedDict[str, WebhookDelivery]] = {}
+        self._engine = engine
+        self._owner = secrets.token_hex(8)
+        """This process's name on the claims it takes."""
         self._tasks: set[asyncio.Task[None]] = set()
-        self._count = 0
+        self._delivering: set[str] = set()
+        self._taking_up: asyncio.Task[None] | None = None
         self._http: httpx.AsyncClient | None = None
         """Made for the first delivery, closed once none is under way."""
         self._slots: asyncio.Semaphore | None = None
@@ -87,23 +95,23 @@ class WebhookDispatcher:
     def forget(self, client: str | None = None) -> None:
         """Drop one client's deliveries (a reset), or every client's; attempts under way
         for them end without a trace."""
+        self._engine.deliveries_forget(client)
         if client is None:
-            self._deliveries.clear()
             self._client_slots.clear()
         else:
-            self._deliveries.pop(client, None)
             self._client_slots.pop(client, None)
 
     def deliveries(self, client: str) -> list[WebhookDelivery]:
         """The client's deliveries, newest first."""
-        return list(reversed(self._deliveries.get(client, {}).values()))
+        self._keep_taking_up()
+        return self._engine.deliveries(client)
 
     def submit(self, event: WebhookEvent) -> None:
         """Record ``event`` and, if it has an allowed destination, start delivering it."""
-        self._count += 1
+        self._keep_taking_up()
         body = json.dumps(event.body(), separators=(",", ":")).encode()
         delivery = WebhookDelivery(
-            id=f"evt_{self._count:06d}",
+            id=f"evt_{self._engine.delivery_number():06d}",
             client=event.client,
             type=event.type,
             url=event.url,
@@ -119,13 +127,43 @@ class WebhookDispatcher:
         ):
             reason = "host not on the allow-list (--webhook-allow-host)"
             delivery = delivery.model_copy(update={"state": "blocked", "reason": reason})
-        self._store(delivery)
+        self._engine.delivery_put(delivery)
         if delivery.state == "pending":
-            task = asyncio.get_running_loop().create_task(
-                self._deliver(delivery.id, event.client, body)
-            )
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._start(delivery.id, event.client, body, attempts_made=0)
+
+    def _start(self, delivery_id: str, client: str, body: bytes, attempts_made: int) -> None:
+        self._delivering.add(delivery_id)
+        task = asyncio.get_running_loop().create_task(
+            self._deliver(delivery_id, client, body, attempts_made)
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _keep_taking_up(self) -> None:
+        """With an engine other replicas share, look now and then for deliveries a dead
+        replica left pending (started on first use: a replica serving no request holds none)."""
+        if not self._engine.shared or self._taking_up is not None:
+            return
+        self._taking_up = asyncio.get_running_loop().create_task(self._take_up_lapsed())
+
+    async def _take_up_lapsed(self) -> None:
+        while True:
+            await asyncio.sleep(TAKE_UP_EVERY_SECONDS)
+            try:
+                lapsed = self._engine.pending_deliveries()
+            except StoreUnavailableError:
+                continue
+            for delivery in lapsed:
+                if delivery.id in self._delivering or not self._claim(delivery.id, 0):
+                    continue
+                body = json.dumps(delivery.body, separators=(",", ":")).encode()
+                self._start(delivery.id, delivery.client, body, len(delivery.attempts))
+
+    def _claim(self, delivery_id: str, attempt: int) -> bool:
+        """Hold the delivery for this attempt and its wait (False: another replica has it)."""
+        settings = self._settings
+        lease = settings.webhook_timeout_seconds + settings.webhook_backoff_seconds * 2**attempt
+        return self._engine.delivery_claim(delivery_id, self._owner, lease + 5)
 
     def redeliver(self, client: str, delivery_id: str) -> bool:
         """Send a recorded delivery's event again, as a new delivery; False if unknown."""
@@ -144,25 +182,26 @@ class WebhookDispatcher:
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
 
-    def _store(self, delivery: WebhookDelivery) -> None:
-        kept = self._deliveries.setdefault(delivery.client, OrderedDict())
-        kept[delivery.id] = delivery
-        while len(kept) > DELIVERIES_KEPT:
-            kept.popitem(last=False)
-
-    async def _deliver(self, delivery_id: str, client: str, body: bytes) -> None:
+    async def _deliver(
+        self, delivery_id: str, client: str, body: bytes, attempts_made: int
+    ) -> None:
         settings = self._settings
         self._under_way += 1
         try:
-            for attempt in range(settings.webhook_attempts):
+            for attempt in range(attempts_made, settings.webhook_attempts):
                 if attempt:
                     await asyncio.sleep(settings.webhook_backoff_seconds * 2 ** (attempt - 1))
+                if not self._claim(delivery_id, attempt):
+                    return  # another replica took it up
                 outcome = await self._attempt(delivery_id, client, body)
                 if outcome != "retry":
                     self._finish(client, delivery_id, outcome)
                     return
             self._finish(client, delivery_id, "failed")
+        except StoreUnavailableError:
+            pass  # still pending where it is kept: a replica takes it up once the store is back
         finally:
+            self._delivering.discard(delivery_id)
             self._under_way -= 1
             if not self._under_way and self._http is not None:
                 http, self._http = self._http, None
@@ -227,8 +266,8 @@ class WebhookDispatcher:
             return
         now = datetime.now(UTC)
         attempt = DeliveryAttempt(at=now, status=status, error=error, durationMs=ms)
-        self._deliveries[client][delivery_id] = delivery.model_copy(
-            update={"attempts": [*delivery.attempts, attempt]}
+        self._engine.delivery_put(
+            delivery.model_copy(update={"attempts": [*delivery.attempts, attempt]})
         )
         self._journal.record(
             kind="webhook", at=now, client=client, method="POST", path=redacted_url(delivery.url),
@@ -236,10 +275,9 @@ class WebhookDispatcher:
         )  # fmt: skip
 
     def _find(self, client: str, delivery_id: str) -> WebhookDelivery | None:
-        kept = self._deliveries.get(client)
-        return kept.get(delivery_id) if kept is not None else None
+        return self._engine.delivery_get(client, delivery_id)
 
     def _finish(self, client: str, delivery_id: str, state: str) -> None:
         delivery = self._find(client, delivery_id)
         if delivery is not None:
-            self._deliveries[client][delivery_id] = delivery.model_copy(update={"state": state})
+            self._engine.delivery_put(delivery.model_copy(update={"state": state}))

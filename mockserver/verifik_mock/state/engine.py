@@ -4,9 +4,13 @@ one, and lock a tenant for a write turn. Engines know rows, never HTTP or the do
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from verifik_mock.models.control import JournalEntry, WebhookDelivery
 from verifik_mock.state.rows import TenantRows
+
+DELIVERIES_KEPT = 500
+"""Webhook deliveries kept per client, oldest dropped first."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,36 @@ class Engine(Protocol):
 
     def forget(self, client_id: str | None, seed: int | None = None) -> None:
         """Drop one tenant (recording the seed it is to be made from next), or all."""
+
+    def journal_add(self, fields: dict[str, Any]) -> None:
+        """Add one journal entry (``JournalEntry``'s fields), dropping the oldest past the
+        journal's size."""
+
+    def journal_newest(self, client: str | None, limit: int) -> list[JournalEntry]:
+        """Up to ``limit`` entries, newest first, of ``client`` only when one is named."""
+
+    def delivery_number(self) -> int:
+        """A number no other delivery of any process sharing the engine has."""
+
+    def delivery_put(self, delivery: WebhookDelivery) -> None:
+        """Keep a new or changed delivery (at most ``DELIVERIES_KEPT`` per client)."""
+
+    def delivery_get(self, client: str, delivery_id: str) -> WebhookDelivery | None:
+        """One of the client's deliveries, if it is kept."""
+
+    def deliveries(self, client: str) -> list[WebhookDelivery]:
+        """The client's deliveries, newest first."""
+
+    def deliveries_forget(self, client: str | None) -> None:
+        """Drop one client's deliveries, or every client's."""
+
+    def delivery_claim(self, delivery_id: str, owner: str, seconds: float) -> bool:
+        """Make ``owner`` the one process delivering ``delivery_id`` for ``seconds`` (again,
+        if it is already); False if another holds it."""
+
+    def pending_deliveries(self) -> list[WebhookDelivery]:
+        """Deliveries still pending, of every client: any process may take one up whose
+        claim has lapsed (its process died)."""
 
     def close(self) -> None:
         """Let go of the engine's files and connections."""

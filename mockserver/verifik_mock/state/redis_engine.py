@@ -13,13 +13,15 @@ and never lands on top of another's. Reads run as one script too, so they see on
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import redis
 
 from verifik_mock.errors import StoreUnavailableError
-from verifik_mock.state.engine import Version
+from verifik_mock.models.control import JournalEntry, WebhookDelivery
+from verifik_mock.state.engine import DELIVERIES_KEPT, Version
 from verifik_mock.state.rows import RecordRow, TenantRows
 
 Result = TypeVar("Result")
@@ -85,6 +87,21 @@ return 0
 """
 
 
+_CLAIM_AGAIN = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_JOURNAL = f"{_PREFIX}journal"
+_PENDING = f"{_PREFIX}pending-deliveries"
+_TENANT_KEYS = {"tenant", "records", "order", "changes", "emails"}
+
+
+def _delivery_keys(client: str) -> tuple[str, str]:
+    """The client's deliveries by id, and their order."""
+    tag = f"{_PREFIX}{{{client}}}:"
+    return f"{tag}deliveries", f"{tag}delivery-order"
+
+
 def _keys(client_id: str) -> list[str]:
     """The tenant's keys, in the scripts' KEYS order, one hash tag so one cluster slot."""
     tag = f"{_PREFIX}{{{client_id}}}:"
@@ -97,13 +114,15 @@ class RedisEngine:
     shared = True
     keeps_records = True
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, journal_size: int = 1000) -> None:
+        self._journal_size = journal_size
         self._redis = redis.Redis.from_url(
             url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
         )
         self._write = self._redis.register_script(_WRITE)
         self._read = self._redis.register_script(_READ)
         self._unlock = self._redis.register_script(_UNLOCK)
+        self._claim_again = self._redis.register_script(_CLAIM_AGAIN)
         self._locks: dict[str, str] = {}
         """The lock token of each tenant this process holds the lock of."""
 
@@ -181,10 +200,9 @@ class RedisEngine:
     def forget(self, client_id: str | None, seed: int | None = None) -> None:
         """Drop one tenant (recording its new seed, if any), or every tenant."""
         if client_id is None:
-            keys = self._call(lambda: list(self._redis.scan_iter(f"{_PREFIX}*")))
-            kept = [key for key in keys if not str(key).endswith(":lock")]  # turns under way
-            if kept:
-                self._call(lambda: self._redis.delete(*kept))
+            keys = self._call(lambda: list(self._redis.scan_iter(f"{_PREFIX}{{*")))
+            tenants = [key for key in keys if key.rpartition(":")[2] in _TENANT_KEYS]
+            self._call(lambda: self._redis.delete(f"{_PREFIX}seeds", *tenants))
             return
         pipe = self._redis.pipeline()
         pipe.delete(*_keys(client_id)[:5])
@@ -193,6 +211,101 @@ class RedisEngine:
         else:
             pipe.hset(f"{_PREFIX}seeds", client_id, seed)
         self._call(pipe.execute)
+
+    def journal_add(self, fields: dict[str, Any]) -> None:
+        """Add one entry to the journal every replica shares, keeping its size."""
+        entry = JournalEntry.model_validate(fields).model_dump_json(exclude_none=True)
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.lpush(_JOURNAL, entry)
+        pipe.ltrim(_JOURNAL, 0, self._journal_size - 1)
+        self._call(pipe.execute)
+
+    def journal_newest(self, client: str | None, limit: int) -> list[JournalEntry]:
+        """Up to ``limit`` entries, newest first, of ``client`` only when one is named."""
+        found: list[JournalEntry] = []
+        for text in self._call(lambda: self._redis.lrange(_JOURNAL, 0, -1)):
+            entry = JournalEntry.model_validate_json(text)
+            if client is None or entry.client == client:
+                found.append(entry)
+                if len(found) == limit:
+                    break
+        return found
+
+    def delivery_number(self) -> int:
+        """The next number of the count every replica shares."""
+        return int(self._call(lambda: self._redis.incr(f"{_PREFIX}delivery-numbers")))
+
+    def delivery_put(self, delivery: WebhookDelivery) -> None:
+        """Keep a new or changed delivery, dropping the client's oldest past the limit."""
+        kept, order = _delivery_keys(delivery.client)
+        member = f"{delivery.client}{_SEPARATOR}{delivery.id}"
+        pipe = self._redis.pipeline()
+        pipe.hset(kept, delivery.id, delivery.model_dump_json())
+        pipe.zadd(order, {delivery.id: time.time()}, nx=True)
+        if delivery.state == "pending":
+            pipe.sadd(_PENDING, member)
+        else:
+            pipe.srem(_PENDING, member)
+        pipe.zrange(order, 0, -DELIVERIES_KEPT - 1)
+        dropped = self._call(pipe.execute)[-1]
+        if dropped:
+            pipe = self._redis.pipeline()
+            pipe.zrem(order, *dropped)
+            pipe.hdel(kept, *dropped)
+            pipe.srem(_PENDING, *(f"{delivery.client}{_SEPARATOR}{d}" for d in dropped))
+            self._call(pipe.execute)
+
+    def delivery_get(self, client: str, delivery_id: str) -> WebhookDelivery | None:
+        """One of the client's deliveries, if it is kept."""
+        text = self._call(lambda: self._redis.hget(_delivery_keys(client)[0], delivery_id))
+        return WebhookDelivery.model_validate_json(text) if text else None
+
+    def deliveries(self, client: str) -> list[WebhookDelivery]:
+        """The client's deliveries, newest first."""
+        kept, order = _delivery_keys(client)
+        ids = [str(i) for i in self._call(lambda: self._redis.zrevrange(order, 0, -1))]
+        texts = self._call(lambda: self._redis.hmget(kept, ids)) if ids else []
+        return [WebhookDelivery.model_validate_json(text) for text in texts if text]
+
+    def deliveries_forget(self, client: str | None) -> None:
+        """Drop one client's deliveries, or every client's."""
+        pending = self._pending()
+        clients = [client] if client is not None else self._clients_with_deliveries()
+        for name in clients:
+            gone = [m for m in pending if m.partition(_SEPARATOR)[0] == name]
+            pipe = self._redis.pipeline()
+            pipe.delete(*_delivery_keys(name))
+            if gone:
+                pipe.srem(_PENDING, *gone)
+            self._call(pipe.execute)
+
+    def _clients_with_deliveries(self) -> list[str]:
+        keys = self._call(lambda: list(self._redis.scan_iter(f"{_PREFIX}{{*}}:deliveries")))
+        return [key[len(_PREFIX) + 1 : key.rindex("}")] for key in keys]
+
+    def delivery_claim(self, delivery_id: str, owner: str, seconds: float) -> bool:
+        """Make ``owner`` the replica delivering it, unless another's claim still runs."""
+        claim, lease = f"{_PREFIX}claim:{delivery_id}", int(seconds * 1000)
+        if self._call(lambda: self._redis.set(claim, owner, nx=True, px=lease)):
+            return True
+        return bool(self._call(lambda: self._claim_again(keys=[claim], args=[owner, lease])))
+
+    def pending_deliveries(self) -> list[WebhookDelivery]:
+        """Pending deliveries whose claim lapsed (their replica died), of every client."""
+        found = []
+        for member in self._pending():
+            client, _, delivery_id = member.partition(_SEPARATOR)
+            claim = f"{_PREFIX}claim:{delivery_id}"
+            if self._call(lambda: self._redis.exists(claim)):  # noqa: B023 (called at once)
+                continue
+            delivery = self.delivery_get(client, delivery_id)
+            if delivery is not None and delivery.state == "pending":
+                found.append(delivery)
+        return found
+
+    def _pending(self) -> list[str]:
+        """The pending deliveries, as ``client<US>id``."""
+        return [str(member) for member in self._call(lambda: self._redis.smembers(_PENDING))]
 
     def close(self) -> None:
         """Close the connections."""

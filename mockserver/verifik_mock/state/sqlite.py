@@ -14,9 +14,12 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
-from verifik_mock.state.engine import Version
+from verifik_mock.models.control import JournalEntry, WebhookDelivery
+from verifik_mock.state.engine import DELIVERIES_KEPT, Version
 from verifik_mock.state.rows import RecordRow, TenantRows
 
 SCHEMA = """
@@ -36,7 +39,19 @@ CREATE TABLE IF NOT EXISTS emails (
     PRIMARY KEY (client_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS seeds (client_id TEXT PRIMARY KEY, seed INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS journal (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, client TEXT, entry TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    id TEXT PRIMARY KEY, client TEXT NOT NULL, state TEXT NOT NULL,
+    owner TEXT, claimed_until REAL, body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_of_client ON deliveries (client);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
+
+_TRIM_EVERY = 100
+"""Journal entries added between two trims of the journal to its size."""
 
 
 class SqliteEngine:
@@ -44,8 +59,10 @@ class SqliteEngine:
 
     keeps_records = True
 
-    def __init__(self, path: Path, shared: bool = False) -> None:
+    def __init__(self, path: Path, shared: bool = False, journal_size: int = 1000) -> None:
         self.shared = shared
+        self._journal_size = journal_size
+        self._added = 0
         self._held = threading.RLock()
         """Held from ``try_lock`` to ``unlock``, and around each read: the connection is
         this process's one, and a transaction on it is one thread's at a time."""
@@ -201,6 +218,98 @@ class SqliteEngine:
         self._db.execute("DELETE FROM seeds WHERE client_id = ?", (client_id,))
         if seed is not None:
             self._db.execute("INSERT INTO seeds VALUES (?, ?)", (client_id, seed))
+
+    def journal_add(self, fields: dict[str, Any]) -> None:
+        """Add one entry (in the write turn under way, if any), trimming now and then."""
+        entry = JournalEntry.model_validate(fields).model_dump_json(exclude_none=True)
+        with self._held:
+            self._db.execute(
+                "INSERT INTO journal (client, entry) VALUES (?, ?)", (fields.get("client"), entry)
+            )
+            self._added += 1
+            if self._added % _TRIM_EVERY == 0:
+                self._db.execute(
+                    "DELETE FROM journal WHERE seq <= (SELECT max(seq) FROM journal) - ?",
+                    (self._journal_size,),
+                )
+
+    def journal_newest(self, client: str | None, limit: int) -> list[JournalEntry]:
+        """Up to ``limit`` entries, newest first, of ``client`` only when one is named."""
+        newest = "SELECT entry FROM journal WHERE seq > (SELECT max(seq) FROM journal) - ?"
+        arguments: tuple[object, ...] = (self._journal_size,)
+        if client is not None:
+            newest, arguments = newest + " AND client = ?", (*arguments, client)
+        with self._held:
+            rows = self._db.execute(f"{newest} ORDER BY seq DESC LIMIT ?", (*arguments, limit))
+            return [JournalEntry.model_validate_json(entry) for (entry,) in rows.fetchall()]
+
+    def delivery_number(self) -> int:
+        """The next number of the count every worker shares."""
+        with self._held:
+            (number,) = self._db.execute(
+                "INSERT INTO counters VALUES ('deliveries', 1) ON CONFLICT (name)"
+                " DO UPDATE SET value = value + 1 RETURNING value"
+            ).fetchone()
+        return int(number)
+
+    def delivery_put(self, delivery: WebhookDelivery) -> None:
+        """Keep a new or changed delivery, dropping the client's oldest past the limit."""
+        with self._held:
+            self._db.execute(
+                "INSERT INTO deliveries (id, client, state, body) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body",
+                (delivery.id, delivery.client, delivery.state, delivery.model_dump_json()),
+            )
+            self._db.execute(
+                "DELETE FROM deliveries WHERE client = ? AND rowid NOT IN (SELECT rowid FROM"
+                " deliveries WHERE client = ? ORDER BY rowid DESC LIMIT ?)",
+                (delivery.client, delivery.client, DELIVERIES_KEPT),
+            )
+
+    def delivery_get(self, client: str, delivery_id: str) -> WebhookDelivery | None:
+        """One of the client's deliveries, if it is kept."""
+        with self._held:
+            row = self._db.execute(
+                "SELECT body FROM deliveries WHERE id = ? AND client = ?", (delivery_id, client)
+            ).fetchone()
+        return WebhookDelivery.model_validate_json(row[0]) if row else None
+
+    def deliveries(self, client: str) -> list[WebhookDelivery]:
+        """The client's deliveries, newest first."""
+        with self._held:
+            rows = self._db.execute(
+                "SELECT body FROM deliveries WHERE client = ? ORDER BY rowid DESC", (client,)
+            ).fetchall()
+        return [WebhookDelivery.model_validate_json(body) for (body,) in rows]
+
+    def deliveries_forget(self, client: str | None) -> None:
+        """Drop one client's deliveries, or every client's."""
+        with self._held:
+            if client is None:
+                self._db.execute("DELETE FROM deliveries")
+            else:
+                self._db.execute("DELETE FROM deliveries WHERE client = ?", (client,))
+
+    def delivery_claim(self, delivery_id: str, owner: str, seconds: float) -> bool:
+        """Make ``owner`` the worker delivering it, unless another's claim still runs."""
+        now = time.time()
+        with self._held:
+            claimed = self._db.execute(
+                "UPDATE deliveries SET owner = ?, claimed_until = ? WHERE id = ?"
+                " AND (owner IS NULL OR owner = ? OR claimed_until < ?)",
+                (owner, now + seconds, delivery_id, owner, now),
+            ).rowcount
+        return bool(claimed)
+
+    def pending_deliveries(self) -> list[WebhookDelivery]:
+        """Pending deliveries whose claim lapsed (or that no one claimed)."""
+        with self._held:
+            rows = self._db.execute(
+                "SELECT body FROM deliveries WHERE state = 'pending'"
+                " AND (claimed_until IS NULL OR claimed_until < ?)",
+                (time.time(),),
+            ).fetchall()
+        return [WebhookDelivery.model_validate_json(body) for (body,) in rows]
 
     def _drop(self, client_id: str) -> None:
         for table in ("tenants", "records", "emails"):

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 from typing import BinaryIO
 
-OUR_TABLES = {"tenants", "records", "emails", "seeds"}
+OUR_TABLES = {"tenants", "records", "emails", "seeds", "journal", "deliveries", "counters"}
 """The tables of a state file (``state/sqlite.py``): a file with others is someone else's."""
 
 
