@@ -30,6 +30,7 @@ from tests.installed import (
     wait_for_lines,
 )
 from tests.ports import free_port, wait_for_port
+from tests.redis_server import RedisServer
 from tests.test_readme import README_AUTH, readme_example
 from verifik_mock.version import VERSION
 
@@ -269,3 +270,20 @@ def test_examples_suite_passes_against_the_installed_plugin(
         seconds=120,
     )
     assert ran.returncode == 0, ran
+
+
+def test_readme_replicas_block_lists_on_one_replica_what_the_other_created(
+    installed: InstalledVenv, tmp_path: Path
+) -> None:
+    """Replicas: two serve processes on one Redis; the id the first created is the newest the
+    second lists."""
+    with RedisServer() as redis_server:
+        other = free_port()
+        script = readme_example("replicas").replace("redis://127.0.0.1:6379/0", redis_server.url)
+        script = script.replace("--port 8001", f"--port {other}")
+        script = on_ports(script.replace("127.0.0.1:8001", f"127.0.0.1:{other}"), free_port())
+        ran = run_script(script, cwd=tmp_path, env=installed.env(), log=tmp_path / "replicas")
+    assert ran.returncode == 0, ran
+    created, listed = ran.stdout.splitlines()[-2:]
+    assert re.fullmatch(r"[0-9a-f]{24}|biometric_validation_\w+", created), ran
+    assert listed == created
