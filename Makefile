@@ -95,7 +95,7 @@ bench: $(DEV)
 # Refresh the contract's generated part (component schemas, parameters, error responses)
 # after changing a model; a test fails until it is done.
 contract: $(DEV)
-	$(BIN)/python -c 'from verifik_mock.contract import main; main()'
+	$(BIN)/python -c 'from verifik_mock.contract_generation import main; main()'
 
 # Mutation testing of verifik_mock's domain/ and http/: mutmut changes one thing at a time (an
 # operator, a constant, an argument) and runs the tests that reach it; a mutant no test fails

@@ -9,7 +9,7 @@ import jsonschema
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from verifik_mock.contract import load_contract
+from verifik_mock.contract_file import load_contract
 
 CONTRACT_URI = "urn:verifik-contract"
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from verifik_mock import Settings, create_app
-from verifik_mock.contract import load_contract
+from verifik_mock.contract_file import load_contract
 from verifik_mock.server import RunningServer, serve_in_thread
 
 LOCAL_FRONT_END = "http://localhost:5173"

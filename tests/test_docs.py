@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page
 
 from tests import test_browser
 from verifik_mock import Settings, create_app
-from verifik_mock.contract import load_contract
+from verifik_mock.contract_file import load_contract
 from verifik_mock.domain.tenancy import client_id_for_token
 from verifik_mock.http.docs import script_json
 from verifik_mock.server import RunningServer, serve_in_thread

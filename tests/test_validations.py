@@ -15,7 +15,7 @@ import pytest
 
 from tests.answers import Json, assert_error, get_answer
 from tests.contract_schema import assert_matches_schema
-from verifik_mock.contract import load_contract
+from verifik_mock.contract_file import load_contract
 from verifik_mock.domain.tenancy import client_id_for_token
 
 VALIDATIONS = "/v2/biometric-validations"

@@ -17,7 +17,7 @@ WRITE_TICK = timedelta(seconds=1)
 """How far a tenant's clock moves for each record it writes, so records are ordered in time."""
 
 
-class MockClock:
+class TenantClock:
     """One tenant's clock: starts at a fixed instant, ticks per write, and can be advanced."""
 
     def __init__(self, start: datetime = DEFAULT_START) -> None:

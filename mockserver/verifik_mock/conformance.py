@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from verifik_mock.contract import contract_path
+from verifik_mock.contract_file import contract_path
 from verifik_mock.data_files import data_folder
 
 SAFE_MAX_EXAMPLES = 5

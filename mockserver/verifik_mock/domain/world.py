@@ -14,7 +14,7 @@ from random import Random
 
 from faker import Faker
 
-from verifik_mock.clock import MockClock
+from verifik_mock.clock import TenantClock
 from verifik_mock.domain.document_liveness import (
     CALIBRATION_THRESHOLDS,
     judge_checks,
@@ -91,7 +91,7 @@ class WorldBuilder:
         self.start = settings.clock_start
         self.state = TenantState(
             client=Client(id=client_id, name=self.fake.company(), email=self.fake.company_email()),
-            clock=MockClock(settings.clock_start),
+            clock=TenantClock(settings.clock_start),
             random=self.random,
         )
 

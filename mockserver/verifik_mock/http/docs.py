@@ -36,7 +36,7 @@ _METHODS = ("get", "post", "put", "patch", "delete")
 def load_contract() -> dict[str, Any]:
     """The contract, read on first use: the contract module brings yaml and pydantic's
     JSON-schema machinery, about 30 ms of every start that serves no docs."""
-    from verifik_mock.contract import load_contract as load  # deferred: see above
+    from verifik_mock.contract_file import load_contract as load  # deferred: see above
 
     return load()
 

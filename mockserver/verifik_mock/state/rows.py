@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from verifik_mock.clock import MockClock
+from verifik_mock.clock import TenantClock
 from verifik_mock.models import Client
 from verifik_mock.models.control import SentEmail
 from verifik_mock.models.rules import FaultRule, ScenarioRule
@@ -84,7 +84,7 @@ def tenant_from_rows(rows: TenantRows) -> TenantState:
     """A tenant made from all its stored rows."""
     values = json.loads(rows.values)
     tenant = TenantState(
-        client=Client.model_validate(values["client"]), clock=MockClock(), random=Random()
+        client=Client.model_validate(values["client"]), clock=TenantClock(), random=Random()
     )
     apply_rows(tenant, rows)
     return tenant
@@ -93,7 +93,7 @@ def tenant_from_rows(rows: TenantRows) -> TenantState:
 def apply_rows(tenant: TenantState, rows: TenantRows) -> None:
     """Take in rows another process wrote since this one last read the tenant."""
     values = json.loads(rows.values)
-    tenant.clock = MockClock(parse_timestamp(values["now"]))
+    tenant.clock = TenantClock(parse_timestamp(values["now"]))
     version, state, gauss = values["random"]
     tenant.random.setstate((version, tuple(state), gauss))
     tenant.fault_rule = _FAULT_RULE.validate_python(values["faultRule"])

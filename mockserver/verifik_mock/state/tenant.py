@@ -9,7 +9,7 @@ from datetime import datetime
 from random import Random
 from typing import Any
 
-from verifik_mock.clock import MockClock
+from verifik_mock.clock import TenantClock
 from verifik_mock.ids import ObjectIdFactory
 from verifik_mock.models import (
     AppLogin,
@@ -55,7 +55,7 @@ class TenantState:
     """Everything one client owns, plus the clock and id source its writes use."""
 
     client: Client
-    clock: MockClock
+    clock: TenantClock
     random: Random
     projects: Records[Project] = field(default_factory=lambda: Records(Project))
     project_flows: Records[ProjectFlow] = field(default_factory=lambda: Records(ProjectFlow))
@@ -221,7 +221,7 @@ class TenantState:
         for entry in self._scheduled:
             self.expiries.remove(entry)
         heapq.heapify(self.expiries)
-        self.clock = MockClock(start.now)
+        self.clock = TenantClock(start.now)
         self.random.setstate(start.random)
         self.fault_rule, self.scenario_rules = start.fault_rule, start.scenario_rules
         del self.emails[start.emails :], self.outbox[start.outbox :]
