@@ -43,6 +43,9 @@ class Engine(Protocol):
     def unlock(self, client_id: str) -> None:
         """Give the write lock back."""
 
+    def hold(self, client_id: str, seconds: float) -> None:
+        """Keep the write lock for ``seconds`` more: a long write (a whole tenant) is ahead."""
+
     def write(
         self, client_id: str, expected: Version | None, rows: TenantRows, whole: bool
     ) -> Version | None:

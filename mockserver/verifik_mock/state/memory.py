@@ -39,6 +39,9 @@ class MemoryEngine:
     def unlock(self, client_id: str) -> None:
         """Nothing to give back."""
 
+    def hold(self, client_id: str, seconds: float) -> None:
+        """The lock lasts until it is given back: nothing to do."""
+
     def write(
         self, client_id: str, expected: Version | None, rows: TenantRows, whole: bool
     ) -> Version | None:

@@ -29,6 +29,9 @@ Result = TypeVar("Result")
 LEASE_MS = 5000
 """How long a write turn's lock lasts unless given back: far beyond a turn (milliseconds),
 and how long a tenant waits at most after the replica holding its lock was killed."""
+WHOLE_WRITE_SECONDS = 120
+"""The wait for Redis's answer to a tenant's first write, which stores its whole seeded world
+(200,000 rows with ``--seed-validations 100000``) in one script."""
 _SEPARATOR = "\x1f"
 _PREFIX = "vm:"
 
@@ -120,6 +123,10 @@ class RedisEngine:
             url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
         )
         self._write = self._redis.register_script(_WRITE)
+        self._patient = redis.Redis.from_url(
+            url, decode_responses=True, socket_timeout=WHOLE_WRITE_SECONDS, socket_connect_timeout=2
+        )
+        self._write_whole = self._patient.register_script(_WRITE)
         self._read = self._redis.register_script(_READ)
         self._unlock = self._redis.register_script(_UNLOCK)
         self._claim_again = self._redis.register_script(_CLAIM_AGAIN)
@@ -169,6 +176,11 @@ class RedisEngine:
         if token is not None:
             self._call(lambda: self._unlock(keys=[_keys(client_id)[5]], args=[token]))
 
+    def hold(self, client_id: str, seconds: float) -> None:
+        """Lengthen the lock's lease to ``seconds``, if it is still this turn's."""
+        lock, token = _keys(client_id)[5], self._locks.get(client_id, "")
+        self._call(lambda: self._claim_again(keys=[lock], args=[token, int(seconds * 1000)]))
+
     def write(
         self, client_id: str, expected: Version | None, rows: TenantRows, whole: bool
     ) -> Version | None:
@@ -186,8 +198,9 @@ class RedisEngine:
             *records,
             *rows.emails,
         ]
+        script = self._write_whole if args[3] == "1" else self._write  # a long wait for a whole one
         try:
-            written = self._call(lambda: self._write(keys=_keys(client_id), args=args))
+            written = self._call(lambda: script(keys=_keys(client_id), args=args))
         except redis.ResponseError as error:
             raise StoreUnavailableError(f"tenant {client_id}: {error}") from None
         return Version(written[0], int(written[1])) if written else None
@@ -310,6 +323,7 @@ class RedisEngine:
     def close(self) -> None:
         """Close the connections."""
         self._redis.close()
+        self._patient.close()
 
     def _call(self, command: Callable[[], Result]) -> Result:
         """Run a command; Redis unreachable becomes StoreUnavailableError (503)."""

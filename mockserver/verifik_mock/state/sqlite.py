@@ -138,6 +138,9 @@ class SqliteEngine:
         finally:
             self._held.release()
 
+    def hold(self, client_id: str, seconds: float) -> None:
+        """The lock lasts until it is given back: nothing to do."""
+
     def write(
         self, client_id: str, expected: Version | None, rows: TenantRows, whole: bool
     ) -> Version | None:

@@ -30,6 +30,8 @@ Answer = TypeVar("Answer")
 LOCK_WAIT_SECONDS = 10.0
 """How long a turn waits for another process's write turn on its tenant before answering 503."""
 _LOCK_POLL_SECONDS = 0.0005
+WHOLE_WRITE_SECONDS = 120.0
+"""How long a tenant's first write (its whole seeded world) may hold the lock."""
 
 
 class Store:
@@ -54,6 +56,8 @@ class Store:
         self._versions: dict[str, Version | None] = {}
         """Each kept tenant's version as stored (None: seeded here, not stored yet)."""
         self._turns: dict[str, asyncio.Lock] = {}
+        self._seeded_from: dict[str, int] = {}
+        """The seed each tenant seeded here (and not stored since) was made from."""
 
     async def run(
         self, client_id: str, action: Callable[[TenantState], Answer], write: bool = True
@@ -73,6 +77,8 @@ class Store:
             return await self._write_turn(client_id, action)
 
     async def _write_turn(self, client_id: str, action: Callable[[TenantState], Answer]) -> Answer:
+        if self.engine.shared:  # seeding or reading a large tenant holds no lock; the turn
+            self._current(client_id)  # under it then takes in only what changed since
         await self._lock(client_id)
         try:
             tenant = self._current(client_id)
@@ -121,6 +127,8 @@ class Store:
             return False
         try:
             expected = self._versions.get(client_id)
+            if expected is None:  # the whole tenant, perhaps a large seeded world, is written
+                self.engine.hold(client_id, WHOLE_WRITE_SECONDS)
             version = self.engine.write(
                 client_id, expected, rows_written(tenant, whole=expected is None), expected is None
             )
@@ -148,12 +156,16 @@ class Store:
                 return tenant
         kept = self._versions.get(client_id)
         stored = self.engine.version(client_id) if self.engine.keeps_records else None
-        if tenant is not None and stored == kept:
-            return tenant
-        if stored is None:
-            seed = self.engine.seed(client_id)
-            tenant = self._build_tenant(client_id, self._seed if seed is None else seed)
+        if stored is None:  # seeded from the seed a reset (here or elsewhere) set, if any
+            reset_seed = self.engine.seed(client_id)
+            seed = self._seed if reset_seed is None else reset_seed
+            if tenant is not None and kept is None and self._seeded_from.get(client_id) == seed:
+                return tenant
+            tenant = self._build_tenant(client_id, seed)
+            self._seeded_from[client_id] = seed
             self._keep(client_id, tenant, None)
+            return tenant
+        if tenant is not None and stored == kept:
             return tenant
         if tenant is not None and kept is not None and kept.generation == stored.generation:
             found = self.engine.read(client_id, since=kept)
@@ -183,6 +195,7 @@ class Store:
             evicted, _ = self._tenants.popitem(last=False)
             self._versions.pop(evicted, None)
             self._turns.pop(evicted, None)
+            self._seeded_from.pop(evicted, None)
             if not self.engine.keeps_records:
                 self.engine.forget(evicted)
             self._on_evict(evicted)
