@@ -25,6 +25,7 @@ from verifik_mock.http.context import ServerContext
 from verifik_mock.http.dashboard import dashboard_page
 from verifik_mock.http.dashboard_login import refuse_reader, require_dashboard_admin
 from verifik_mock.http.forms import MAX_FORM_BYTES, FormPost, form_fields, read_form_post
+from verifik_mock.http.lifecycle import run_in_turn
 from verifik_mock.http.pages import refusal
 from verifik_mock.models.control import DashboardForm, ScenarioRuleBody
 from verifik_mock.state.tenant import TenantState
@@ -71,7 +72,14 @@ async def _run(request: Request, context: ServerContext, client: str, form: Form
     if not context.store.known(client):
         raise TenantNotFoundError()
     fields = form_fields(form, DashboardForm)
-    await context.store.run(client, partial(action, context, fields))
+    await run_in_turn(  # the control surface: no fault rule of the tenant's applies
+        request,
+        client,
+        "dashboardAction",
+        partial(action, context, fields),
+        write=True,
+        faults=False,
+    )
 
 
 async def dashboard_action(request: Request) -> Response:

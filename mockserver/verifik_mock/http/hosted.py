@@ -29,6 +29,8 @@ from verifik_mock.errors import (
 )
 from verifik_mock.http.context import ServerContext
 from verifik_mock.http.forms import FormPost, form_fields, read_form_post
+from verifik_mock.http.journaling import note_request
+from verifik_mock.http.lifecycle import run_in_turn
 from verifik_mock.http.pages import error_page, refusal
 from verifik_mock.http.query import parse_query
 from verifik_mock.models import BiometricValidation, ValidationResult
@@ -108,10 +110,15 @@ async def hosted_page(request: Request) -> Response:
     """The capture page of one validation, or its outcome once it is closed."""
     try:
         address = hosted_address(request)
-        store = ServerContext.of(request).store
-        return await store.run(address.client, partial(_page_in_turn, address), write=False)
+        outcome = await run_in_turn(
+            request, address.client, "hostedPage", partial(_page_in_turn, address), write=False
+        )
     except MockError as error:
         return refusal(request, error, error_page("Not found", error, None, _TEMPLATE))
+    if (fault_answer := await outcome.fault_answer()) is not None:
+        return fault_answer
+    assert outcome.value is not None
+    return outcome.value
 
 
 def _page_in_turn(address: HostedAddress, tenant: TenantState) -> HTMLResponse:
@@ -173,13 +180,17 @@ async def complete_hosted(request: Request) -> Response:
     settings = context.settings
     validation: BiometricValidation | None = None
     try:
+        address = hosted_address(request)
+        note_request(request.scope, address.client, "completeHosted")  # a form cut short too
         form = read_capture(
             await read_form_post(request, settings.max_body_bytes, settings.public_url)
         )
-        address = hosted_address(request)
-        captured, result = await context.store.run(
-            address.client, partial(_capture_in_turn, address, form, settings)
-        )
+        capture = partial(_capture_in_turn, address, form, settings)
+        outcome = await run_in_turn(request, address.client, "completeHosted", capture, write=True)
+        if (fault_answer := await outcome.fault_answer()) is not None:
+            return fault_answer
+        assert outcome.value is not None
+        captured, result = outcome.value
         validation = captured
         if isinstance(result, MockError):
             raise result

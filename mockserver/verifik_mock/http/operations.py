@@ -21,9 +21,9 @@ from verifik_mock.domain.sessions import find_session
 from verifik_mock.errors import MockError
 from verifik_mock.http.body import read_body
 from verifik_mock.http.context import ServerContext
-from verifik_mock.http.faults import apply_fault
 from verifik_mock.http.headers import ADMIN_HEADER
 from verifik_mock.http.journaling import note_request
+from verifik_mock.http.lifecycle import run_in_turn
 from verifik_mock.http.origins import served_base_url
 from verifik_mock.http.query import parse_query
 from verifik_mock.http.responses import json_response
@@ -31,20 +31,12 @@ from verifik_mock.http.scenario_headers import score_overrides
 from verifik_mock.models import LivenessSession
 from verifik_mock.models.base import RequestBody
 from verifik_mock.models.queries import QueryModel
-from verifik_mock.models.rules import FaultRule, ScoreOverrides
+from verifik_mock.models.rules import ScoreOverrides
 from verifik_mock.settings import Settings
 from verifik_mock.state.tenant import TenantState
 
 Query = TypeVar("Query", bound=QueryModel)
 Body = TypeVar("Body", bound=RequestBody | None)
-
-
-def spend_fault(tenant: TenantState) -> FaultRule | None:
-    """The tenant's control-API fault rule in force, if any, with this use counted."""
-    rule = tenant.fault_rule
-    if rule is not None:
-        tenant.fault_rule = rule.used_once()
-    return rule
 
 
 @dataclass(frozen=True)
@@ -88,16 +80,6 @@ class Call(Generic[Query, Body]):
 
 
 @dataclass(frozen=True)
-class Answer:
-    """What a turn decided: the answer, or a control-API fault rule's, and how long to wait
-    before sending it (after the turn, so the wait holds no one up)."""
-
-    model: BaseModel | None
-    fault: str | None = None
-    delay_seconds: float = 0.0
-
-
-@dataclass(frozen=True)
 class Operation(Generic[Query, Body]):
     """One operation of the contract and how the server answers it."""
 
@@ -129,7 +111,7 @@ class Operation(Generic[Query, Body]):
                 client_id = context.client_id_for(authorization)
             if self.auth == "control":
                 context.check_admin(request.headers.get(ADMIN_HEADER))
-            note_request(request.scope, client_id, self.operation_id)
+            note_request(request.scope, client_id, self.operation_id)  # a body cut short too
             read = await self._read(request, context)  # the whole body, before any turn
             call = Call(
                 client_id=client_id, query=read.query, body=read.body,
@@ -140,17 +122,19 @@ class Operation(Generic[Query, Body]):
                 answer = self.action(call)
                 model = await answer if inspect.isawaitable(answer) else answer
                 return json_response(model)
-            decided = await context.store.run(
+            outcome = await run_in_turn(
+                request,
                 client_id,
+                self.operation_id,
                 partial(self._in_turn, call, read, session_id),
                 write=(self.turn or ("read" if self.method == "GET" else "write")) == "write",
+                faults=self.auth != "control",
+                admit=partial(_admit_session, session_id),
             )
-            if decided.fault is not None:
-                return await apply_fault(decided.fault, decided.delay_seconds)
-            if decided.delay_seconds:  # a slow answer: waited out after the turn
-                await apply_fault(None, decided.delay_seconds)
-            assert decided.model is not None
-            return json_response(decided.model)
+            if (fault_answer := await outcome.fault_answer()) is not None:
+                return fault_answer
+            assert outcome.value is not None
+            return json_response(outcome.value)
 
         return Route(self.path, endpoint, methods=[self.method], name=self.operation_id)
 
@@ -160,17 +144,14 @@ class Operation(Generic[Query, Body]):
         read: ReadRequest,
         session_id: str | None,
         tenant: TenantState,
-    ) -> Answer:
-        """The turn: the session the token names, a control-API fault rule's use, then the
-        action, on the tenant as it is now."""
+    ) -> BaseModel:
+        """The action, in the turn, on the tenant as it is now (once the query and body are
+        known to be right)."""
         session = find_session(tenant, session_id) if session_id is not None else None
-        fault = None if self.auth == "control" else spend_fault(tenant)
-        if fault is not None and fault.fault is not None:
-            return Answer(None, fault.fault, fault.latency_ms / 1000)
         read.raise_problem()
         model = self.action(replace(call, turn_tenant=tenant, session=session))
         assert isinstance(model, BaseModel), "an action in a turn answers at once"
-        return Answer(model, delay_seconds=fault.latency_ms / 1000 if fault else 0.0)
+        return model
 
     async def _read(self, request: Request, context: ServerContext) -> ReadRequest:
         """The query and body, parsed, or the error that refuses them (raised in the turn,
@@ -183,6 +164,12 @@ class Operation(Generic[Query, Body]):
         except MockError as problem:
             return ReadRequest(None, None, problem)
         return ReadRequest(query, body, None)
+
+
+def _admit_session(session_id: str | None, tenant: TenantState) -> None:
+    """Refuse a session token naming no session of the tenant, before any fault rule."""
+    if session_id is not None:
+        find_session(tenant, session_id)
 
 
 @dataclass(frozen=True)
