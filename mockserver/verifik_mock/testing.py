@@ -260,7 +260,7 @@ class VerifikMock:
 
 
 @dataclass(frozen=True)
-class Scenario:
+class MarkerSettings:
     """What ``@pytest.mark.verifik(...)`` asks of one test's Verifik."""
 
     seed: int | None = None

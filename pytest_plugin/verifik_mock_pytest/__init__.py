@@ -5,6 +5,6 @@ point; the fixtures hand out ``verifik_mock.testing.VerifikMock`` handles.
 """
 
 from verifik_mock.samples import sample_image
-from verifik_mock.testing import Scenario, VerifikMock, VerifikMockError
+from verifik_mock.testing import MarkerSettings, VerifikMock, VerifikMockError
 
-__all__ = ["Scenario", "VerifikMock", "VerifikMockError", "sample_image"]
+__all__ = ["MarkerSettings", "VerifikMock", "VerifikMockError", "sample_image"]

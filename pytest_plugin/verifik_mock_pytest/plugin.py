@@ -12,15 +12,15 @@ from verifik_mock import Settings, create_app
 from verifik_mock.server import serve_in_thread
 from verifik_mock.testing import (
     IN_PROCESS_URL,
+    MarkerSettings,
     PortalTransport,
-    Scenario,
     VerifikMock,
     in_process_transport,
     tenant_token_for,
 )
 from verifik_mock_pytest.contract_item import ContractItem
 
-MARKER_ARGUMENTS = ", ".join(field.name for field in dataclasses.fields(Scenario))
+MARKER_ARGUMENTS = ", ".join(field.name for field in dataclasses.fields(MarkerSettings))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,15 +52,15 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker, so ``--strict-markers`` suites accept it."""
     config.addinivalue_line(
-        "markers", f"verifik({MARKER_ARGUMENTS}): the scenario of this test's Verifik"
+        "markers", f"verifik({MARKER_ARGUMENTS}): this test's Verifik's seed and forced scores"
     )
 
 
-def scenario_of(request: pytest.FixtureRequest) -> Scenario:
+def marker_settings_of(request: pytest.FixtureRequest) -> MarkerSettings:
     """The test's ``@pytest.mark.verifik(...)``, read; a wrong argument fails with a usage hint."""
     marker = request.node.get_closest_marker("verifik")
     try:
-        return Scenario(*marker.args, **marker.kwargs) if marker else Scenario()
+        return MarkerSettings(*marker.args, **marker.kwargs) if marker else MarkerSettings()
     except TypeError as error:
         problem = str(error)
     pytest.fail(f"@pytest.mark.verifik: {problem}; it takes {MARKER_ARGUMENTS}", pytrace=False)
@@ -107,7 +107,7 @@ def _handle(
     transport: httpx.BaseTransport | None = None,
 ) -> VerifikMock:
     handle = VerifikMock(http, tenant_token_for(request.node.nodeid), transport)
-    scenario_of(request).prepare(handle, request.config.getoption("--verifik-seed"))
+    marker_settings_of(request).prepare(handle, request.config.getoption("--verifik-seed"))
     return handle
 
 

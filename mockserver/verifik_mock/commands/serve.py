@@ -124,7 +124,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="N",
         help="seed each new tenant with N more validations, for load tests (default 0)",
     )
-    add_scenario_options(serve)
+    add_score_options(serve)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.add_argument(
         "--access-log",
@@ -159,9 +159,9 @@ def score(text: str) -> float:
     return value
 
 
-def add_scenario_options(serve: argparse.ArgumentParser) -> None:
+def add_score_options(serve: argparse.ArgumentParser) -> None:
     """The options that shape outcomes, sessions, webhooks and the control API."""
-    scenarios = serve.add_argument_group("scenarios")
+    scenarios = serve.add_argument_group("forced scores")
     scenarios.add_argument("--liveness-score", type=score, help="every capture's liveness score")
     scenarios.add_argument("--search-score", type=score, help="every capture's 1:N search score")
     scenarios.add_argument("--document-score", type=score, help="every document check's score")

@@ -17,8 +17,8 @@ from datetime import datetime
 from verifik_mock import tokens
 from verifik_mock.domain.events import emit_validation_event
 from verifik_mock.domain.expiry import sweep_expired
+from verifik_mock.domain.forced_scores import magic_overrides, take_rule
 from verifik_mock.domain.images import DecodedImage, decode_image, score_hints
-from verifik_mock.domain.scenarios import magic_overrides, take_rule
 from verifik_mock.domain.scoring import stable_score
 from verifik_mock.domain.world import person_name
 from verifik_mock.errors import (

@@ -27,7 +27,7 @@ from verifik_mock.http.lifecycle import run_in_turn
 from verifik_mock.http.origins import served_base_url
 from verifik_mock.http.query import parse_query
 from verifik_mock.http.responses import json_response
-from verifik_mock.http.scenario_headers import score_overrides
+from verifik_mock.http.score_headers import score_overrides
 from verifik_mock.models import LivenessSession
 from verifik_mock.models.base import RequestBody
 from verifik_mock.models.queries import QueryModel
