@@ -29,26 +29,21 @@ Result = TypeVar("Result")
 LEASE_MS = 5000
 """How long a write turn's lock lasts unless given back: far beyond a turn (milliseconds),
 and how long a tenant waits at most after the replica holding its lock was killed."""
-WHOLE_WRITE_SECONDS = 120
-"""The wait for Redis's answer to a tenant's first write, which stores its whole seeded world
-(200,000 rows with ``--seed-validations 100000``) in one script."""
+_BATCH = 2000
+"""Rows a whole tenant's write sends at a time."""
+_STAGING_SECONDS = 600
+"""How long a whole write's staged rows outlive a replica that died before publishing them."""
 _SEPARATOR = "\x1f"
 _PREFIX = "vm:"
 
 _WRITE = """
 if redis.call('GET', KEYS[6]) ~= ARGV[1] then return redis.error_reply('LOCK_LOST') end
 local stored = redis.call('HMGET', KEYS[1], 'generation', 'turns', 'next_seq', 'emails')
-local generation, turns = stored[1] or '', tonumber(stored[2] or '-1')
-if generation ~= ARGV[2] or turns ~= tonumber(ARGV[3]) then return false end
-local next_seq, emails
-if ARGV[4] == '1' then
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
-  generation, turns, next_seq, emails = ARGV[5], 0, 0, 0
-else
-  turns, next_seq, emails = turns + 1, tonumber(stored[3]), tonumber(stored[4])
-end
-local records = tonumber(ARGV[7])
-local at = 8
+if stored[1] ~= ARGV[2] or tonumber(stored[2]) ~= tonumber(ARGV[3]) then return false end
+local generation, turns = stored[1], tonumber(stored[2]) + 1
+local next_seq, emails = tonumber(stored[3]), tonumber(stored[4])
+local records = tonumber(ARGV[5])
+local at = 6
 for _ = 1, records do
   local key, body = ARGV[at], ARGV[at + 1]
   if redis.call('HSET', KEYS[2], key, body) == 1 then
@@ -63,9 +58,24 @@ while at <= #ARGV do
   emails = emails + 1
   at = at + 1
 end
-redis.call('HSET', KEYS[1], 'generation', generation, 'turns', turns, 'next_seq', next_seq,
-  'emails', emails, 'values', ARGV[6])
+redis.call('HSET', KEYS[1], 'turns', turns, 'next_seq', next_seq, 'emails', emails,
+  'values', ARGV[4])
 return {generation, turns}
+"""
+
+_PUBLISH = """
+if redis.call('GET', KEYS[6]) ~= ARGV[1] then return redis.error_reply('LOCK_LOST') end
+local stored = redis.call('HMGET', KEYS[1], 'generation', 'turns')
+if (stored[1] or '') ~= ARGV[2] or tonumber(stored[2] or '-1') ~= tonumber(ARGV[3]) then
+  return false
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+for i = 2, 5 do
+  if redis.call('EXISTS', KEYS[i + 5]) == 1 then redis.call('RENAME', KEYS[i + 5], KEYS[i]) end
+end
+redis.call('HSET', KEYS[1], 'generation', ARGV[4], 'turns', 0, 'next_seq', ARGV[5],
+  'emails', ARGV[6], 'values', ARGV[7])
+return {ARGV[4], 0}
 """
 
 _READ = """
@@ -105,6 +115,12 @@ def _delivery_keys(client: str) -> tuple[str, str]:
     return f"{tag}deliveries", f"{tag}delivery-order"
 
 
+def _staging_keys(client_id: str, generation: str) -> list[str]:
+    """Where a whole write stages the tenant's records, order, changes and emails."""
+    tag = f"{_PREFIX}{{{client_id}}}:staging:{generation}:"
+    return [f"{tag}{name}" for name in ("records", "order", "changes", "emails")]
+
+
 def _keys(client_id: str) -> list[str]:
     """The tenant's keys, in the scripts' KEYS order, one hash tag so one cluster slot."""
     tag = f"{_PREFIX}{{{client_id}}}:"
@@ -123,10 +139,7 @@ class RedisEngine:
             url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
         )
         self._write = self._redis.register_script(_WRITE)
-        self._patient = redis.Redis.from_url(
-            url, decode_responses=True, socket_timeout=WHOLE_WRITE_SECONDS, socket_connect_timeout=2
-        )
-        self._write_whole = self._patient.register_script(_WRITE)
+        self._publish = self._redis.register_script(_PUBLISH)
         self._read = self._redis.register_script(_READ)
         self._unlock = self._redis.register_script(_UNLOCK)
         self._claim_again = self._redis.register_script(_CLAIM_AGAIN)
@@ -186,24 +199,56 @@ class RedisEngine:
     ) -> Version | None:
         """Store a turn's rows if the stored version is still ``expected`` and the lock still
         this turn's (else StoreUnavailableError: the lease ran out mid-turn)."""
+        if whole or expected is None:
+            return self._write_whole(client_id, expected, rows)
         records = [part for row in rows.records for part in (_key(row), _body(row))]
-        args = [
-            self._locks.get(client_id, ""),
-            expected.generation if expected else "",
-            expected.turns if expected else -1,
-            "1" if whole or expected is None else "0",
-            secrets.token_hex(8),
-            rows.values,
-            len(rows.records),
-            *records,
-            *rows.emails,
-        ]
-        script = self._write_whole if args[3] == "1" else self._write  # a long wait for a whole one
+        args: list[str | int] = [
+            self._locks.get(client_id, ""), expected.generation, expected.turns, rows.values,
+            len(rows.records), *records, *rows.emails,
+        ]  # fmt: skip
+        written = self._run(client_id, lambda: self._write(keys=_keys(client_id), args=args))
+        return Version(written[0], int(written[1])) if written else None
+
+    def _write_whole(
+        self, client_id: str, expected: Version | None, rows: TenantRows
+    ) -> Version | None:
+        """Store a whole tenant: its rows in batches under keys of their own, then, in one
+        script, those keys renamed into place and the tenant's values set. Redis is never
+        held for the whole world (200,000 rows with ``--seed-validations 100000``), and a
+        reader sees the old tenant or the new one, never a part."""
+        generation = secrets.token_hex(8)
+        staging = _staging_keys(client_id, generation)
+        records, order, changes, emails = staging
+        for start in range(0, len(rows.records), _BATCH):
+            batch = rows.records[start : start + _BATCH]
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.hset(records, mapping={_key(row): _body(row) for row in batch})
+            pipe.zadd(order, {_key(row): start + at for at, row in enumerate(batch)})
+            pipe.zadd(changes, dict.fromkeys((_key(row) for row in batch), 0))
+            for key in (records, order, changes):
+                pipe.expire(key, _STAGING_SECONDS)
+            self._call(pipe.execute)
+        if rows.emails:
+            sent = {f"{at:012d}{_SEPARATOR}{body}": 0 for at, body in enumerate(rows.emails)}
+            self._call(lambda: self._redis.zadd(emails, sent))
+        args: list[str | int] = [
+            self._locks.get(client_id, ""), expected.generation if expected else "",
+            expected.turns if expected else -1, generation, len(rows.records),
+            len(rows.emails), rows.values,
+        ]  # fmt: skip
+        keys = [*_keys(client_id), *staging]
+        published = self._run(client_id, lambda: self._publish(keys=keys, args=args))
+        if not published:
+            self._call(lambda: self._redis.delete(*staging))
+            return None
+        return Version(published[0], int(published[1]))
+
+    def _run(self, client_id: str, script: Callable[[], Result]) -> Result:
+        """Run a write script; a lock that ran out mid-turn is StoreUnavailableError."""
         try:
-            written = self._call(lambda: script(keys=_keys(client_id), args=args))
+            return self._call(script)
         except redis.ResponseError as error:
             raise StoreUnavailableError(f"tenant {client_id}: {error}") from None
-        return Version(written[0], int(written[1])) if written else None
 
     def seed(self, client_id: str) -> int | None:
         """The seed a reset set for the tenant, if any."""
@@ -323,7 +368,6 @@ class RedisEngine:
     def close(self) -> None:
         """Close the connections."""
         self._redis.close()
-        self._patient.close()
 
     def _call(self, command: Callable[[], Result]) -> Result:
         """Run a command; Redis unreachable becomes StoreUnavailableError (503)."""
