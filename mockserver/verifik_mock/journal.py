@@ -2,11 +2,14 @@
 kept by the store's engine (so replicas sharing Redis or a state file share one journal).
 
 Entries hold the method, path, status, duration and operation, never a body, header,
-query string, image or token, so nothing secret can leak through it.
+query string, image or token, so nothing secret can leak through it. An engine that keeps
+records elsewhere (SQLite, Redis) is sent them in batches: every request records one, and a
+write (or a round trip) each would cost more than the request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import Any
 
@@ -14,19 +17,42 @@ from verifik_mock.errors import StoreUnavailableError
 from verifik_mock.models.control import JournalEntry
 from verifik_mock.state.engine import Engine
 
+BATCH = 64
+"""Entries sent together at most; fewer are sent after ``BATCH_SECONDS``."""
+BATCH_SECONDS = 0.05
+
 
 class RequestJournal:
     """The last entries of one running mock (or of every replica sharing its engine)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._batch: list[dict[str, Any]] = []
+        self._flush_due = False
 
     def record(self, **fields: Any) -> None:
-        """Add one entry, given as ``JournalEntry``'s fields. With the store away the entry
-        is lost, not the request: the journal is a record, never a reason to fail."""
-        with contextlib.suppress(StoreUnavailableError):
-            self._engine.journal_add(fields)
+        """Add one entry, given as ``JournalEntry``'s fields."""
+        self._batch.append(fields)
+        if not self._engine.keeps_records or len(self._batch) >= BATCH:
+            self.flush()
+        elif not self._flush_due:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # recorded outside a server (a test): at once
+                self.flush()
+                return
+            self._flush_due = True
+            loop.call_later(BATCH_SECONDS, self.flush)
+
+    def flush(self) -> None:
+        """Send the entries not sent yet. With the store away they are lost, not the
+        requests: the journal is a record, never a reason to fail."""
+        entries, self._batch, self._flush_due = self._batch, [], False
+        if entries:
+            with contextlib.suppress(StoreUnavailableError):
+                self._engine.journal_add(entries)
 
     def newest(self, client: str | None = None, limit: int = 100) -> list[JournalEntry]:
         """Up to ``limit`` entries, newest first, of ``client`` only when one is named."""
+        self.flush()
         return self._engine.journal_newest(client, limit)

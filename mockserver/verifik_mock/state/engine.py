@@ -59,9 +59,9 @@ class Engine(Protocol):
     def forget(self, client_id: str | None, seed: int | None = None) -> None:
         """Drop one tenant (recording the seed it is to be made from next), or all."""
 
-    def journal_add(self, fields: dict[str, Any]) -> None:
-        """Add one journal entry (``JournalEntry``'s fields), dropping the oldest past the
-        journal's size."""
+    def journal_add(self, entries: list[dict[str, Any]]) -> None:
+        """Add journal entries (``JournalEntry``'s fields), oldest first, dropping the oldest
+        past the journal's size."""
 
     def journal_newest(self, client: str | None, limit: int) -> list[JournalEntry]:
         """Up to ``limit`` entries, newest first, of ``client`` only when one is named."""

@@ -61,10 +61,10 @@ class MemoryEngine:
         else:
             self._seeds[client_id] = seed
 
-    def journal_add(self, fields: dict[str, Any]) -> None:
-        """Keep the entry as given: it becomes a model only when read (every request records
-        one, few are ever read)."""
-        self._journal.append(fields)
+    def journal_add(self, entries: list[dict[str, Any]]) -> None:
+        """Keep the entries as given: each becomes a model only when read (every request
+        records one, few are ever read)."""
+        self._journal.extend(entries)
 
     def journal_newest(self, client: str | None, limit: int) -> list[JournalEntry]:
         """Up to ``limit`` entries, newest first, of ``client`` only when one is named."""

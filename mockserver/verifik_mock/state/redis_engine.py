@@ -270,11 +270,12 @@ class RedisEngine:
             pipe.hset(f"{_PREFIX}seeds", client_id, seed)
         self._call(pipe.execute)
 
-    def journal_add(self, fields: dict[str, Any]) -> None:
-        """Add one entry to the journal every replica shares, keeping its size."""
-        entry = JournalEntry.model_validate(fields).model_dump_json(exclude_none=True)
+    def journal_add(self, entries: list[dict[str, Any]]) -> None:
+        """Add entries to the journal every replica shares, in one round trip, keeping its
+        size."""
+        texts = [JournalEntry.model_validate(f).model_dump_json(exclude_none=True) for f in entries]
         pipe = self._redis.pipeline(transaction=False)
-        pipe.lpush(_JOURNAL, entry)
+        pipe.lpush(_JOURNAL, *texts)
         pipe.ltrim(_JOURNAL, 0, self._journal_size - 1)
         self._call(pipe.execute)
 
