@@ -87,8 +87,9 @@ pytest: $(DEV) browser redis
 examples: $(DEV)
 	$(BIN)/pytest -n 2 -p no:cacheprovider tests/test_installed.py
 
-# verifik-mock side by side with Prism, WireMock and a bare Starlette app (about 6 minutes;
-# installs wrk, Prism and WireMock when missing): bench/README.md says what and how.
+# verifik-mock side by side with Prism, WireMock and a bare Starlette app, then on each state
+# engine (memory, SQLite, Redis; about 10 minutes; installs wrk, Prism and WireMock when
+# missing): bench/README.md says what and how.
 bench: $(DEV)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

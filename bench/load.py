@@ -1,9 +1,16 @@
-"""One wrk run (``wrk -t1 -c32 -d<D>s --latency``) and the figures read from its report."""
+"""One wrk run (``wrk -t1 -c32 -d<D>s --latency``) and the figures read from its report.
+
+A request to several replicas (processes serving one state) is loaded by one wrk per
+replica, all at once, each with its share of the 32 connections: wrk sends to one host, and
+no balancer stands in front of the replicas. Their figures are then summed (requests, req/s,
+failures), and each latency percentile is the slowest replica's.
+"""
 
 from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +33,10 @@ class WrkError(RuntimeError):
 
 @dataclass(frozen=True)
 class Request:
-    """What wrk sends: a URL, headers, and a Lua script in bench/wrk/ with its arguments."""
+    """What wrk sends: a URL per replica (usually one), headers, and a Lua script in bench/wrk/
+    with its arguments."""
 
-    url: str
+    urls: tuple[str, ...]
     headers: dict[str, str]
     script: str | None = None
     script_args: tuple[str, ...] = ()
@@ -58,19 +66,66 @@ class WrkRun:
 
 
 def run(request: Request, seconds: int) -> WrkRun:
-    """Load ``request`` for ``seconds`` with one thread and 32 keep-alive connections."""
-    argv = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    """Load ``request`` for ``seconds`` with 32 keep-alive connections in all, one wrk (one
+    thread) per URL at once, the connections split between them; their figures combined."""
+    share = CONNECTIONS // len(request.urls)
+    commands = [argv(request, url, share, seconds) for url in request.urls]
+    started = [(command, start(command)) for command in commands]
+    return combine([finished(wrk, command, seconds) for command, wrk in started])
+
+
+def start(command: list[str]) -> subprocess.Popen[str]:
+    """wrk started, its output kept for its report."""
+    pipe = subprocess.PIPE
+    return subprocess.Popen(command, text=True, stdout=pipe, stderr=pipe)
+
+
+def argv(request: Request, url: str, connections: int, seconds: int) -> list[str]:
+    """The wrk command that loads ``url`` as ``request`` says."""
+    command = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in request.headers.items():
-        argv += ["-H", f"{name}: {value}"]
+        command += ["-H", f"{name}: {value}"]
     if request.script:
-        argv += ["-s", str(WRK_DIR / request.script)]
-    argv.append(request.url)
+        command += ["-s", str(WRK_DIR / request.script)]
+    command.append(url)
     if request.script_args:
-        argv += ["--", *request.script_args]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=False)
-    if done.returncode != 0:
-        raise WrkError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr}{done.stdout}")
-    return parse(done.stdout)
+        command += ["--", *request.script_args]
+    return command
+
+
+def finished(wrk: subprocess.Popen[str], command: list[str], seconds: int) -> WrkRun:
+    """The figures of wrk started with ``command``, given a minute past its ``seconds``."""
+    try:
+        out, err = wrk.communicate(timeout=seconds + 60)
+    except subprocess.TimeoutExpired:
+        wrk.kill()
+        out, err = wrk.communicate()
+        raise WrkError(f"{' '.join(command)} did not finish: {err}{out}") from None
+    if wrk.returncode != 0:
+        raise WrkError(f"{' '.join(command)} exited {wrk.returncode}: {err}{out}")
+    return parse(out)
+
+
+def combine(runs: Sequence[WrkRun]) -> WrkRun:
+    """The runs of one load on several replicas as one: counts and rates summed, each
+    percentile the slowest replica's (a bound on the merged one, which wrk does not give)."""
+    if len(runs) == 1:
+        return runs[0]
+    pools = [run.token_pool for run in runs if run.token_pool is not None]
+    sent = [run.tokens_sent for run in runs if run.tokens_sent is not None]
+    return WrkRun(
+        requests=sum(run.requests for run in runs),
+        seconds=max(run.seconds for run in runs),
+        rps=sum(run.rps for run in runs),
+        p50_ms=max(run.p50_ms for run in runs),
+        p75_ms=max(run.p75_ms for run in runs),
+        p90_ms=max(run.p90_ms for run in runs),
+        p99_ms=max(run.p99_ms for run in runs),
+        non_2xx=sum(run.non_2xx for run in runs),
+        socket_errors=sum(run.socket_errors for run in runs),
+        token_pool=sum(pools) if pools else None,
+        tokens_sent=sum(sent) if sent else None,
+    )
 
 
 def parse(report: str) -> WrkRun:

@@ -69,7 +69,12 @@ class Results:
     seeded_start_s: float | None = None
     fixture_ms: dict[str, list[dict[str, float]]] = field(default_factory=dict)
     contract: dict[str, object] = field(default_factory=dict)
-    workers: dict[str, dict[str, Series]] = field(default_factory=dict)
+    engines: dict[str, dict[str, Series]] = field(default_factory=dict)
+    """By engine (memory, SQLite, Redis, with their processes), then endpoint."""
+
+    def engine(self, engine: str, endpoint: str) -> Series:
+        """One engine's series on ``endpoint``; empty when it was not run."""
+        return self.engines.get(engine, {}).get(endpoint) or Series()
 
 
 def series_json(series: Series) -> dict[str, object]:
@@ -102,7 +107,7 @@ def results_json(results: Results) -> dict[str, object]:
         "seeded_start_s": results.seeded_start_s,
         "fixture_ms": results.fixture_ms,
         "contract": results.contract,
-        "workers": by_server(results.workers),
+        "engines": by_server(results.engines),
         "missing": results.missing,
     }
 

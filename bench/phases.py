@@ -1,4 +1,4 @@
-"""The bench's phases, each filling its part of the results: load, cold starts, workers.
+"""The bench's phases, each filling its part of the results: load, cold starts, engines.
 
 Each phase starts its servers in a ``Fleet`` of its own, so they are stopped when the phase
 ends, before the next one measures on a quiet machine.
@@ -6,6 +6,7 @@ ends, before the next one measures on a quiet machine.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from servers import (
     start_bare,
     start_mock,
     start_prism,
+    start_redis,
     start_wiremock,
 )
 from tools import Tools
@@ -105,25 +107,56 @@ def cold_starts(plan: Plan, results: Results, workload: Workload, canned: list[S
             )
 
 
-def workers(plan: Plan, results: Results) -> None:
-    """retrieve and list 10 on ``serve --workers 1`` then ``--workers 2``, one state file each."""
-    endpoints = [BY_NAME["retrieve"], BY_NAME["list 10"]]
-    for count in ("1", "2"):
-        state = plan.scratch / f"state-{count}.sqlite"
+@dataclass(frozen=True)
+class Engine:
+    """One way to serve the mock's state: its name in the report, the engine ``serve`` is
+    given ("memory", "sqlite" for ``--state-file``, "redis" for ``--store``), its
+    ``--workers``, and how many ``serve`` processes share it (replicas, each on its port)."""
+
+    name: str
+    kind: str
+    workers: int = 1
+    replicas: int = 1
+
+
+ENGINES = (
+    Engine("memory", "memory"),
+    Engine("SQLite, 1 process", "sqlite"),
+    Engine("SQLite, --workers 2", "sqlite", workers=2),
+    Engine("Redis, 1 replica", "redis"),
+    Engine("Redis, 2 replicas", "redis", replicas=2),
+)
+ENGINE_ENDPOINTS = ("retrieve", "list 10", "create")
+
+
+def engines(plan: Plan, results: Results) -> None:
+    """retrieve, list 10 and create on each engine, each with the banner's default tenant."""
+    endpoints = [BY_NAME[name] for name in ENGINE_ENDPOINTS]
+    for number, engine in enumerate(ENGINES):
+        folder = plan.scratch / f"engine-{number}"
+        folder.mkdir()
         with Fleet() as fleet:
-            plan.say(f"starting verifik-mock --workers {count}")
-            options = ["--workers", count, "--state-file", str(state)]
-            mock = start_mock(fleet, plan.scratch, options, timeout=120)
-            workload = prepare(mock, plan.scratch / f"workers-{count}")
-            say = prefixed(plan.say, f"{count} worker(s): ")
-            results.workers[count] = {
+            plan.say(f"starting verifik-mock: {engine.name}")
+            server = start_engine(fleet, folder, engine)
+            workload = prepare(server, folder / "workload")
+            results.engines[engine.name] = {
                 endpoint.name: matrix.run_endpoint(
-                    endpoint, [mock], workload, plan.runs, plan.seconds, say
-                )[MOCK]
+                    endpoint, [server], workload, plan.runs, plan.seconds, plan.say
+                )[engine.name]
                 for endpoint in endpoints
             }
 
 
-def prefixed(say: Callable[[str], None], prefix: str) -> Callable[[str], None]:
-    """``say`` with ``prefix`` before each line."""
-    return lambda line: say(prefix + line)
+def start_engine(fleet: Fleet, folder: Path, engine: Engine) -> Server:
+    """The ``serve`` processes of ``engine`` (and its redis-server) as one server, named for
+    the engine (so its creates keep no session tokens), its replicas loaded with it."""
+    options = ["--workers", str(engine.workers)]
+    if engine.kind == "sqlite":
+        options += ["--state-file", str(folder / "state.sqlite")]
+    if engine.kind == "redis":
+        options += ["--store", start_redis(fleet, folder)]
+    first, *others = [
+        start_mock(fleet, folder, options, timeout=120) for _ in range(engine.replicas)
+    ]
+    replicas = tuple(other.base_url for other in others)
+    return dataclasses.replace(first, name=engine.name, replicas=replicas)

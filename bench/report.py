@@ -6,8 +6,9 @@ Every figure is the median of its runs, with the lowest and highest in brackets.
 from __future__ import annotations
 
 from model import Results, Series, Spread
+from phases import ENGINE_ENDPOINTS
 from servers import BARE, MOCK, PRISM, WIREMOCK
-from targets import QUOTED_WIREMOCK_RPS, evaluate
+from targets import QUOTED_WIREMOCK_RPS, SCALING, evaluate
 from workload import BY_NAME
 
 RSS_ROWS = {
@@ -26,7 +27,7 @@ def markdown(results: Results) -> str:
         starts_and_memory(results),
         fixtures(results),
         contract(results),
-        workers(results),
+        engines(results),
         targets(results),
     ]
     return "\n\n".join(section for section in sections if section) + "\n"
@@ -38,7 +39,8 @@ def header(results: Results) -> str:
     return (
         f"# verifik-mock bench, {machine['date']}\n\n"
         f"{machine['cpu']}, {machine['cores']} cores; Python {machine['python']}; "
-        f"{machine['kernel']}; {machine['wrk']}.\n"
+        f"{machine['kernel']}; {machine['wrk']}. Load average (1, 5, 15 min) at the start "
+        f"{machine['load_average']}, at the end {machine.get('load_average_end', '?')}.\n"
         f"Load: `wrk -t1 -c32 --latency` on 127.0.0.1, {config['runs']} run(s) of "
         f"{config['duration']} s per figure, servers taking turns; medians (min-max). Reads go "
         f"to a tenant seeded with {config['seed_validations']:,} validations (and the usual few)."
@@ -81,13 +83,17 @@ def throughput(results: Results) -> str:
 
 def flags(results: Results) -> str:
     """Each series whose runs were not all 200s, or that could not be loaded at all."""
+    series_by = [
+        *((endpoint, server, series) for endpoint, row in results.load.items()
+          for server, series in row.items()),
+        *((endpoint, engine, series) for engine, row in results.engines.items()
+          for endpoint, series in row.items()),
+    ]  # fmt: skip
     lines = []
-    for table in (results.load, results.workers):
-        for endpoint, row in table.items():
-            for server, series in row.items():
-                if series.missing:
-                    lines.append(f"- {endpoint} on {server}: not measured, {series.missing}")
-                lines += [f"- {endpoint} on {server}: {flag}" for flag in series.flags()]
+    for endpoint, server, series in series_by:
+        if series.missing:
+            lines.append(f"- {endpoint} on {server}: not measured, {series.missing}")
+        lines += [f"- {endpoint} on {server}: {flag}" for flag in series.flags()]
     return "## Flagged\n\n" + "\n".join(lines) if lines else ""
 
 
@@ -145,17 +151,26 @@ def contract(results: Results) -> str:
     )
 
 
-def workers(results: Results) -> str:
-    """1 worker against 2, on the same state file."""
-    rows = ["## Scaling: `serve --workers N --state-file ...`\n"]
-    rows += ["| Endpoint | 1 worker req/s | 2 workers req/s | 2/1 |", "|---|---|---|---|"]
-    one, two = results.workers.get("1", {}), results.workers.get("2", {})
-    for endpoint in one:
-        single, double = one[endpoint], two.get(endpoint, Series())
-        rows.append(
-            f"| {endpoint} | {_rate(single)} | {_rate(double)} "
-            f"| {_times(double.rps(), single.rps())} |"
-        )
+def engines(results: Results) -> str:
+    """Each engine's req/s on the default tenant, and what a second process adds."""
+    names = list(ENGINE_ENDPOINTS)
+    rows = [
+        "## Engines: memory, SQLite (`--state-file`), Redis (`--store`)\n",
+        "| Engine | " + " | ".join(f"{name} req/s" for name in names) + " | create p99 ms |",
+        "|---" * (len(names) + 2) + "|",
+    ]
+    for engine, row in results.engines.items():
+        cells = [_rate(row.get(name, Series())) for name in names]
+        cells.append(_ms(row.get("create", Series()).p99()))
+        rows.append(f"| {engine} | " + " | ".join(cells) + " |")
+    rows.append(
+        "\nEach engine serves the banner's default tenant (not the 100,000 above). Two "
+        "replicas are two `serve` processes on one Redis, each loaded by a wrk of its own with "
+        "16 of the 32 connections, at once: req/s summed, p99 the slower one's."
+    )
+    for more, one in SCALING:
+        ratios = [f"{name} {_gain(results, more, one, name)}" for name in names]
+        rows.append(f"{more} against {one}: " + ", ".join(ratios) + ".")
     return "\n".join(rows)
 
 
@@ -164,6 +179,11 @@ def targets(results: Results) -> str:
     rows = ["## Targets\n", "| Target | Measured | Verdict |", "|---|---|---|"]
     rows += [f"| {v.target} | {v.measured} | {v.verdict} |" for v in evaluate(results)]
     return "\n".join(rows)
+
+
+def _gain(results: Results, more: str, one: str, endpoint: str) -> str:
+    """Engine ``more``'s req/s on ``endpoint`` over engine ``one``'s."""
+    return _times(results.engine(more, endpoint).rps(), results.engine(one, endpoint).rps())
 
 
 def _get(results: Results, endpoint: str, server: str) -> Series:

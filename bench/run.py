@@ -3,8 +3,9 @@
     .venv/bin/python bench/run.py [--runs 3] [--duration 4] [--starts 5]
 
 Installs wrk, Prism and WireMock if missing, loads every server in turn with wrk, times
-cold starts and a contract run, reads memory and fixture costs, checks the issue's targets,
-and writes bench/results/latest.json (raw runs and medians) and latest.md (the tables).
+cold starts, loads the mock on each state engine (memory, SQLite, Redis, with a second process
+each), times a contract run, reads memory and fixture costs, checks the issue's targets, and
+writes bench/results/latest.json (raw runs and medians) and latest.md (the tables).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ RESULTS = Path(__file__).parent / "results"
 
 
 def parse_args() -> argparse.Namespace:
-    """The options: run counts and durations, sized so the defaults take under ~6 minutes."""
+    """The options: run counts and durations, sized so the defaults take about 10 minutes."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="wrk runs per figure (default 3)")
     parser.add_argument("--duration", type=int, default=4, help="seconds per run (default 4)")
@@ -60,8 +61,14 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "kernel": f"{platform.system()} {platform.release()}",
         "wrk": wrk.split(" Copyright")[0].strip(),
+        "load_average": load_average(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def load_average() -> str:
+    """The machine's 1, 5 and 15-minute load averages: how busy it was besides the bench."""
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def stop_on_sigterm(number: int, frame: FrameType | None) -> None:
@@ -89,11 +96,12 @@ def main() -> None:
         )
         workload, canned = phases.load(plan, results)
         phases.cold_starts(plan, results, workload, canned)
-        phases.workers(plan, results)
+        phases.engines(plan, results)
         say(f"contract run (--max-examples {args.contract_examples})")
         results.contract = costs.contract_run(Path(scratch), args.contract_examples)
         say(f"fixture cost ({args.fixture_tests} tests, {args.runs} runs per fixture)")
         results.fixture_ms = costs.fixture_costs(args.fixture_tests, args.runs)
+    results.machine["load_average_end"] = load_average()
     text = report.markdown(results)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results_json(results), indent=2) + "\n")

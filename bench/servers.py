@@ -1,4 +1,5 @@
-"""The servers under load, each started the same way every time: mock, Prism, WireMock, bare.
+"""The servers under load, each started the same way every time: mock, Prism, WireMock, bare;
+and the redis-server a mock on Redis keeps its state in.
 
 Each start is timed from process spawn to the first 200 on an API GET (the cold start), and
 every server binds 127.0.0.1 on a port the kernel found free.
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from subprocess import Popen
 
-from processes import Fleet, free_port, http_get, rss_kib, wait_for_200
+import redis
+from processes import Fleet, ServerStartError, free_port, http_get, rss_kib, wait_for_200
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "contracts" / "verifik.openapi.yaml"
@@ -27,6 +29,7 @@ EXAMPLE_ID = "biometric_validation_123456789"
 """The pages' example id: Prism answers its example for it, and it exists in every tenant."""
 LIST_PATH = "/v2/biometric-validations"
 START_TIMEOUT = 60.0
+REDIS_START_SECONDS = 10.0
 ANY_TOKEN = "bench"
 """The bearer token sent to servers that take any (Prism, WireMock, bare Starlette)."""
 
@@ -35,13 +38,20 @@ _BANNER_TOKEN = re.compile(r"^  token:\s+(\S+)", re.M)
 
 @dataclass(frozen=True)
 class Server:
-    """A running server: its name, URL, bearer token, process, and spawn-to-200 seconds."""
+    """A running server: its name, URL, bearer token, process, and spawn-to-200 seconds;
+    and the URLs of its replicas, more processes serving the same state, loaded with it."""
 
     name: str
     base_url: str
     token: str
     process: Popen[bytes]
     ready_seconds: float
+    replicas: tuple[str, ...] = ()
+
+    @property
+    def base_urls(self) -> tuple[str, ...]:
+        """Every URL the load is spread over: this server's, then its replicas'."""
+        return (self.base_url, *self.replicas)
 
     @property
     def auth(self) -> dict[str, str]:
@@ -141,6 +151,23 @@ def mapping(stub: Stub) -> dict[str, object]:
         "request": request,
         "response": {"status": 200, "body": stub.body.decode(), "headers": headers},
     }
+
+
+def start_redis(fleet: Fleet, workdir: Path) -> str:
+    """A ``redis-server`` keeping nothing on disk, answering PING; its URL."""
+    port = free_port()
+    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
+    process = fleet.spawn([*argv, "--save", "", "--appendonly", "no"], workdir / "redis.log")
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + REDIS_START_SECONDS
+    with redis.Redis.from_url(url, socket_timeout=1) as probe:
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if probe.ping():
+                    return url
+            except (redis.ConnectionError, redis.TimeoutError):
+                time.sleep(0.05)
+    raise ServerStartError(f"redis-server did not answer PING; see {workdir / 'redis.log'}")
 
 
 def rss_mb(server: Server) -> float:

@@ -14,6 +14,12 @@ quoted), and shown beside the measured one otherwise."""
 SEEDED_VALIDATIONS = 100_000
 """The tenant size the filtered-list and memory targets are stated for."""
 IN_PROCESS = "verifik_in_process"
+SQLITE = ("SQLite, 1 process", "SQLite, --workers 2")
+"""The engines (phases.ENGINES' names) held to the SQLite create target."""
+SCALING = (("SQLite, --workers 2", "SQLite, 1 process"), ("Redis, 2 replicas", "Redis, 1 replica"))
+"""Engines with a second process, each beside its single-process form."""
+REPLICA_GAIN = 1.3
+"""What two Redis replicas must read at, in times one replica's req/s."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,24 @@ def evaluate(results: Results) -> list[Verdict]:
     verdicts.append(_check("RSS ≤ 150 MB at 100k validations", rss, "MB", lambda v: v <= 150))
     fixture = _spread([run["median_ms"] for run in results.fixture_ms.get(IN_PROCESS, [])])
     verdicts.append(_check("in-process fixture ≤ 2 ms per test", fixture, "ms", lambda v: v <= 2))
+    return verdicts + engines(results)
+
+
+def engines(results: Results) -> list[Verdict]:
+    """SQLite creates at 1,000 req/s or more; two Redis replicas read 1.3x what one does."""
+    verdicts = []
+    for engine in SQLITE:
+        create = results.engine(engine, "create")
+        target = f"{engine}: create ≥ 1000 req/s"
+        verdicts.append(_check(target, create.rps(), "req/s", lambda v: v >= 1000, create))
+    two, one = SCALING[1]
+    for endpoint in ("retrieve", "list 10"):
+        both, single = results.engine(two, endpoint), results.engine(one, endpoint)
+        base = single.rps()
+        target = f"{two}: {endpoint} ≥ {REPLICA_GAIN}x {one}"
+        verdicts.append(
+            _ratio(target, both.rps(), base.median if base else None, REPLICA_GAIN, both)
+        )
     return verdicts
 
 

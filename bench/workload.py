@@ -112,15 +112,17 @@ def _answer(answer: tuple[int, bytes]) -> bytes:
 
 
 def request(endpoint: Endpoint, server: Server, workload: Workload, run: int | None) -> Request:
-    """What wrk sends for ``endpoint`` to ``server``; ``run`` None is a warm-up (keeps nothing)."""
-    url = server.base_url + endpoint.path.format(id=workload.validation_id)
+    """What wrk sends for ``endpoint`` to ``server`` (and its replicas); ``run`` None is a
+    warm-up (keeps nothing)."""
+    path = endpoint.path.format(id=workload.validation_id)
+    urls = tuple(base_url + path for base_url in server.base_urls)
     if endpoint.name == "create":
         keep = [str(workload.tokens(run))] if server.name == MOCK and run is not None else []
-        return Request(url, server.auth, "create.lua", (str(workload.create_body), *keep))
+        return Request(urls, server.auth, "create.lua", (str(workload.create_body), *keep))
     if endpoint.name == "validate":
         args = (str(workload.tokens(run or 0)), str(workload.validate_body))
-        return Request(url, {}, "validate.lua", args)
-    return Request(url, server.auth)
+        return Request(urls, {}, "validate.lua", args)
+    return Request(urls, server.auth)
 
 
 def preflight(endpoint: Endpoint, server: Server, workload: Workload, runs: int) -> str:

@@ -27,9 +27,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import redis
 from fixture_cost import summarise
-from processes import Fleet, ServerStartError, free_port
+from processes import Fleet
+from servers import start_redis
 
 from verifik_mock import Settings, create_app
 from verifik_mock.commands.serving import tune_collector
@@ -51,29 +51,11 @@ FIRST_CREATE_TIMEOUT = 600.0
 FIRST_CREATE_TRIES = 2
 BLOCK = 100
 """Creates in a row whose median makes the "slowest 100" figure."""
-REDIS_START_SECONDS = 10.0
 
 Figures = dict[str, float | str]
 """One engine and size: creates timed, ``summarise``'s figures, how a first create was refused."""
 Results = dict[str, dict[str, Figures]]
 """``results[engine][size]``."""
-
-
-def start_redis(fleet: Fleet, workdir: Path) -> str:
-    """A ``redis-server`` keeping nothing on disk, answering PING; its URL."""
-    port = free_port()
-    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
-    process = fleet.spawn([*argv, "--save", "", "--appendonly", "no"], workdir / "redis.log")
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + REDIS_START_SECONDS
-    with redis.Redis.from_url(url, socket_timeout=1) as probe:
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if probe.ping():
-                    return url
-            except (redis.ConnectionError, redis.TimeoutError):
-                time.sleep(0.05)
-    raise ServerStartError(f"redis-server did not answer PING; see {workdir / 'redis.log'}")
 
 
 def settings_for(engine: str, size: int, workdir: Path, redis_url: str) -> Settings:
