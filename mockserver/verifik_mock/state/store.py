@@ -94,8 +94,11 @@ class Store:
         action: Callable[[TenantState], Answer],
         locked: bool,
     ) -> tuple[Answer, bool]:
-        """Run ``action`` and save; (its answer, whether the turn's changes are kept)."""
-        tenant.begin_turn()
+        """Run ``action`` and save; (its answer, whether the turn's changes are kept). In
+        memory, where nothing is saved and no turn runs again, nothing is tracked either."""
+        tracked = self.engine.keeps_records
+        if tracked:
+            tenant.begin_turn()
         failure: BaseException | None = None
         answer = None
         try:
@@ -103,7 +106,9 @@ class Store:
         except BaseException as error:
             failure = error
         try:
-            saved = not tenant.changed_in_turn() or self._save(tenant, client_id, locked)
+            saved = (
+                not tracked or not tenant.changed_in_turn() or self._save(tenant, client_id, locked)
+            )
         except StoreUnavailableError:
             tenant.undo_turn()  # nothing stored: nothing kept, and read afresh next time
             self._tenants.pop(client_id, None)
