@@ -7,19 +7,15 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.answers import create_example_validation
-from tests.ports import free_port, wait_for_port
+from tests.serve_process import serve_process, write_until_refused
 from verifik_mock import Settings, create_app
 from verifik_mock.server import serve_in_thread
 from verifik_mock.state.redis_engine import LEASE_MS
@@ -27,39 +23,8 @@ from verifik_mock.state.redis_engine import LEASE_MS
 AUTH = {"Authorization": "Bearer failing-replicas-team"}
 OTHER_TENANT = {"Authorization": "Bearer bystander-team"}
 VALIDATIONS = "/v2/biometric-validations"
-VERIFIK_MOCK = str(Path(sys.executable).with_name("verifik-mock"))
 ISSUE_READ_BOUND_SECONDS = 0.05
 """How long a read of another tenant may take while an upload stalls, as the issue puts it."""
-
-
-@contextmanager
-def serve_process(redis_url: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """``verifik-mock serve --store redis_url`` in a process of its own, up: the process and
-    its base URL. Stopped at the block's end, if no test killed it first."""
-    port = free_port()
-    command = [VERIFIK_MOCK, "serve", "--port", str(port), "--store", redis_url]
-    command += ["--log-level", "error"]
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as server:
-        try:
-            wait_for_port(port)
-            yield server, f"http://127.0.0.1:{port}"
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-
-
-def write_until_refused(base_url: str, acknowledged: list[str]) -> None:
-    """Create validations at ``base_url``, adding each acknowledged id to ``acknowledged``,
-    until a create fails (its server killed, say): at most 2000 of them, for at most 20 s."""
-    with httpx.Client(base_url=base_url, headers=AUTH, timeout=5) as http:
-        deadline = time.monotonic() + 20
-        for _ in range(2000):
-            if time.monotonic() > deadline:
-                return
-            try:
-                acknowledged.append(create_example_validation(http)["_id"])
-            except (httpx.HTTPError, AssertionError):
-                return
 
 
 def listed_ids(http: httpx.Client) -> set[str]:
@@ -77,8 +42,11 @@ def listed_ids(http: httpx.Client) -> set[str]:
 
 def test_a_replica_killed_mid_writes_loses_no_acknowledged_write(redis_url: str) -> None:
     acknowledged: list[str] = []
-    with serve_process(redis_url) as (first, first_url), serve_process(redis_url) as (_, second):
-        writer = threading.Thread(target=write_until_refused, args=(first_url, acknowledged))
+    options = ("--store", redis_url, "--log-level", "error")
+    with serve_process(*options) as (first, first_url), serve_process(*options) as (_, second):
+        writer = threading.Thread(
+            target=write_until_refused, args=(first_url, AUTH, acknowledged, 20)
+        )
         writer.start()
         deadline = time.monotonic() + 10
         while len(acknowledged) < 20 and time.monotonic() < deadline:

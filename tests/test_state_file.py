@@ -23,6 +23,7 @@ import pytest
 
 from tests.answers import create_example_validation
 from tests.ports import free_port, wait_for_port
+from tests.serve_process import VERIFIK_MOCK, serve_process, write_until_refused
 from verifik_mock import Settings, create_app
 from verifik_mock.domain.world import WorldBuilder
 from verifik_mock.server import serve_in_thread
@@ -76,26 +77,12 @@ def test_without_a_state_file_a_restart_starts_fresh() -> None:
 
 def test_a_kill_9_during_writes_loses_no_acknowledged_write(tmp_path: Path) -> None:
     state_file = tmp_path / "state.sqlite"
-    port = free_port()
-    command = [str(Path(sys.executable).with_name("verifik-mock")), "serve", "--port", str(port)]
-    command += ["--state-file", str(state_file), "--log-level", "error"]
     acknowledged: list[str] = []
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as server:
-        wait_for_port(port)
-        base_url = f"http://127.0.0.1:{port}"
-
-        def write_until_killed() -> None:
-            with httpx.Client(base_url=base_url, headers=AUTH, timeout=5) as http:
-                deadline = time.monotonic() + 10
-                for _ in range(2000):  # bounded in count and in time
-                    if time.monotonic() > deadline:
-                        return
-                    try:
-                        acknowledged.append(create_example_validation(http)["_id"])
-                    except (httpx.HTTPError, AssertionError):
-                        return
-
-        writer = threading.Thread(target=write_until_killed)
+    options = ("--state-file", str(state_file), "--log-level", "error")
+    with serve_process(*options) as (server, base_url):
+        writer = threading.Thread(
+            target=write_until_refused, args=(base_url, AUTH, acknowledged, 10)
+        )
         writer.start()
         deadline = time.monotonic() + 10
         while len(acknowledged) < 20 and time.monotonic() < deadline:
@@ -170,9 +157,6 @@ def test_a_second_server_on_the_same_state_file_is_refused_with_the_reason(
             server.wait(timeout=20)
     assert second.returncode == 2
     assert "is already served by another verifik-mock" in second.stderr
-
-
-VERIFIK_MOCK = str(Path(sys.executable).with_name("verifik-mock"))
 
 
 def listening(port: int) -> bool:
@@ -290,15 +274,8 @@ def test_serve_refuses_a_read_only_state_file_in_one_line_before_binding(
 def served_state_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """``serve --state-file`` running, shared by the module: the file and its base URL."""
     state_file = tmp_path_factory.mktemp("served") / "state.sqlite"
-    port = free_port()
-    command = [VERIFIK_MOCK, "serve", "--port", str(port), "--state-file", str(state_file)]
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as server:
-        try:
-            wait_for_port(port)
-            yield state_file, f"http://127.0.0.1:{port}"
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    with serve_process("--state-file", str(state_file)) as (_, base_url):
+        yield state_file, base_url
 
 
 def through_a_hard_link(state_file: Path, folder: Path) -> Path:
