@@ -1,4 +1,5 @@
-"""The costs around the server: one contract run's time, and each pytest fixture's per-test cost."""
+"""The costs around the server: one contract run's time, each pytest fixture's per-test cost,
+a new tenant's seeding, and a downstream test that creates one validation on each engine."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import first_request
 import fixture_cost
+import seed_cost
 from processes import Fleet
 from servers import MOCK_CLI, start_mock
+
+from verifik_mock import Settings
 
 SIGNING_SECRET = "s3cret"
 """The README's secret: the contract checks need the mock to enforce auth."""
@@ -51,4 +56,24 @@ def fixture_costs(tests: int, runs: int) -> dict[str, list[dict[str, float]]]:
                 fixture_cost.summarise(fixture_cost.measure(fixture, tests, Path(scratch)))
                 for _ in range(runs)
             ]
+    return results
+
+
+def seed_costs(tenants: int, runs: int) -> list[dict[str, float]]:
+    """bench/seed_cost.py's figures with the default settings, ``runs`` times."""
+    return [
+        seed_cost.figures(seed_cost.time_tenants(Settings(), tenants, run)) for run in range(runs)
+    ]
+
+
+def per_test_costs(tests: int, runs: int) -> dict[str, list[dict[str, float]]]:
+    """bench/first_request.py's figures on each engine, ``runs`` times over ``tests`` tests."""
+    results: dict[str, list[dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-per-test-") as scratch, Fleet() as fleet:
+        for engine in first_request.ENGINES:
+            with first_request.engine_settings(engine, Path(scratch), fleet) as settings:
+                results[engine] = [
+                    first_request.figures(first_request.time_tests(settings, tests))
+                    for _ in range(runs)
+                ]
     return results

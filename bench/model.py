@@ -68,6 +68,10 @@ class Results:
     rss_mb: dict[str, list[float]] = field(default_factory=dict)
     seeded_start_s: float | None = None
     fixture_ms: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    seed_ms: list[dict[str, float]] = field(default_factory=list)
+    """A new tenant's seeding, per run (bench/seed_cost.py)."""
+    per_test_ms: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    """A test creating one validation, by engine, per run (bench/first_request.py)."""
     contract: dict[str, object] = field(default_factory=dict)
     engines: dict[str, dict[str, Series]] = field(default_factory=dict)
     """By engine (memory, SQLite, Redis, with their processes), then endpoint."""
@@ -106,6 +110,8 @@ def results_json(results: Results) -> dict[str, object]:
         "rss_mb": _runs_with_spread(results.rss_mb),
         "seeded_start_s": results.seeded_start_s,
         "fixture_ms": results.fixture_ms,
+        "seed_ms": results.seed_ms,
+        "per_test_ms": results.per_test_ms,
         "contract": results.contract,
         "engines": by_server(results.engines),
         "missing": results.missing,

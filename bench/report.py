@@ -26,6 +26,7 @@ def markdown(results: Results) -> str:
         flags(results),
         starts_and_memory(results),
         fixtures(results),
+        per_test(results),
         contract(results),
         engines(results),
         targets(results),
@@ -138,6 +139,32 @@ def fixtures(results: Results) -> str:
             f"| {last['p10_ms']:.3f}-{last['p90_ms']:.3f} | {last['first_ms']:.1f} |"
         )
     return "\n".join(rows)
+
+
+def per_test(results: Results) -> str:
+    """A new tenant's seeding, and a test creating one validation on each engine."""
+    if not results.per_test_ms:
+        return ""
+    rows = [
+        "## A downstream test, by engine (bench/seed_cost.py, bench/first_request.py)\n",
+        "| What | median ms | p10-p90 ms (last run) |",
+        "|---|---|---|",
+        _cost_row("a new tenant seeded (`build_tenant`)", results.seed_ms),
+    ]
+    for engine, runs in results.per_test_ms.items():
+        rows.append(_cost_row(f"a test creating one validation, {engine}", runs))
+    note = (
+        "\nA test here is what `verifik_in_process` and `create_biometric_validation` ask of "
+        "the mock: the reset at setup, the seeded flows read (the tenant seeded), the create, "
+        "and the release at teardown; four calls in all."
+    )
+    return "\n".join(rows) + "\n" + note
+
+
+def _cost_row(what: str, runs: list[dict[str, float]]) -> str:
+    last = runs[-1]
+    median = _spread_text(Spread.of([run["median_ms"] for run in runs]), ".3f")
+    return f"| {what} | {median} | {last['p10_ms']:.3f}-{last['p90_ms']:.3f} |"
 
 
 def contract(results: Results) -> str:

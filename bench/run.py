@@ -29,6 +29,10 @@ import tools
 from model import Results, results_json
 
 RESULTS = Path(__file__).parent / "results"
+SEED_TENANTS = 200
+"""New tenants seeded per run (bench/seed_cost.py's default)."""
+PER_TEST_TESTS = 200
+"""Tests creating one validation per run and engine (bench/first_request.py's default)."""
 
 
 def parse_args() -> argparse.Namespace:
@@ -101,6 +105,9 @@ def main() -> None:
         results.contract = costs.contract_run(Path(scratch), args.contract_examples)
         say(f"fixture cost ({args.fixture_tests} tests, {args.runs} runs per fixture)")
         results.fixture_ms = costs.fixture_costs(args.fixture_tests, args.runs)
+        say(f"seeding and a test creating one validation, per engine ({args.runs} runs)")
+        results.seed_ms = costs.seed_costs(SEED_TENANTS, args.runs)
+        results.per_test_ms = costs.per_test_costs(PER_TEST_TESTS, args.runs)
     results.machine["load_average_end"] = load_average()
     text = report.markdown(results)
     RESULTS.mkdir(exist_ok=True)

@@ -52,6 +52,12 @@ def evaluate(results: Results) -> list[Verdict]:
     verdicts.append(_check("RSS ≤ 150 MB at 100k validations", rss, "MB", lambda v: v <= 150))
     fixture = _spread([run["median_ms"] for run in results.fixture_ms.get(IN_PROCESS, [])])
     verdicts.append(_check("in-process fixture ≤ 2 ms per test", fixture, "ms", lambda v: v <= 2))
+    seed = _spread([run["median_ms"] for run in results.seed_ms])
+    verdicts.append(_check("a new tenant seeded in ≤ 1 ms", seed, "ms", lambda v: v <= 1))
+    for engine, runs in results.per_test_ms.items():
+        per_test = _spread([run["median_ms"] for run in runs])
+        target = f"{engine}: a test creating one validation ≤ 2 ms"
+        verdicts.append(_check(target, per_test, "ms", lambda v: v <= 2))
     return verdicts + engines(results)
 
 

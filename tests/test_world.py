@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from verifik_mock.clock import LATEST
-from verifik_mock.domain.world import WorldBuilder, build_tenant
+from verifik_mock.domain.world import (
+    LARGEST_TEMPLATED_WORLD,
+    WorldBuilder,
+    _template,
+    build_tenant,
+)
 from verifik_mock.settings import Settings
 from verifik_mock.state.rows import rows_written
 
@@ -49,3 +54,13 @@ def test_the_settings_that_shape_a_world_give_another_one() -> None:
     other_seed = build_tenant(Settings(), "world-shape", 5)
     assert len(fewer.validations) < len(default.validations)
     assert set(other_seed.validations) != set(default.validations)
+
+
+def test_a_large_world_is_drawn_for_its_client_and_kept_nowhere_else() -> None:
+    settings = Settings(seed_validations=LARGEST_TEMPLATED_WORLD + 1)
+    templates_before = _template.cache_info().currsize
+    tenant = build_tenant(settings, "world-large", 4)
+    assert rows_written(tenant, whole=True) == rows_written(
+        WorldBuilder(settings, "world-large", 4).build(), whole=True
+    )
+    assert _template.cache_info().currsize == templates_before

@@ -12,8 +12,8 @@ from verifik_mock import Settings, create_app
 from verifik_mock.server import serve_in_thread
 from verifik_mock.testing import (
     IN_PROCESS_URL,
+    InProcessTransport,
     MarkerSettings,
-    PortalTransport,
     VerifikMock,
     in_process_transport,
     tenant_token_for,
@@ -94,7 +94,7 @@ def verifik_server(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def verifik_transport(request: pytest.FixtureRequest) -> Iterator[PortalTransport]:
+def verifik_transport(request: pytest.FixtureRequest) -> Iterator[InProcessTransport]:
     """An httpx transport into an in-process verifik-mock: no socket at all."""
     settings = Settings(seed=request.config.getoption("--verifik-seed"))
     with in_process_transport(create_app(settings)) as transport:
@@ -134,7 +134,7 @@ def verifik(
 
 @pytest.fixture
 def verifik_in_process(
-    request: pytest.FixtureRequest, verifik_transport: PortalTransport
+    request: pytest.FixtureRequest, verifik_transport: InProcessTransport
 ) -> Iterator[VerifikMock]:
     """This test's own Verifik, in process: point a client at it with its ``transport``."""
     http = httpx.Client(base_url=IN_PROCESS_URL, transport=verifik_transport, timeout=30)

@@ -56,6 +56,11 @@ HISTORY = timedelta(days=30)
 TEMPLATES_KEPT = 4
 """How many seeds' worlds (with their settings) are kept to copy new tenants from."""
 
+LARGEST_TEMPLATED_WORLD = 1000
+"""Worlds seeding more validations than this are drawn for each tenant, not copied from a
+kept template: a second copy of 100,000 validations would double the server's memory, and
+such worlds serve one load-test tenant, seeded once."""
+
 _TEMPLATE_CLIENT = "template"
 _templates_lock = threading.Lock()
 
@@ -322,6 +327,8 @@ def build_tenant(settings: Settings, client_id: str, seed: int) -> TenantState:
     # One lock for every server in this process: drawing a world re-seeds the one Faker,
     # and reading a template's compact tables reorders their parsed records.
     with _templates_lock:
+        if settings.seed_validations > LARGEST_TEMPLATED_WORLD:
+            return WorldBuilder(settings, client_id, seed).build()
         return _copy(_template(settings, seed), client_id)
 
 
