@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from verifik_mock.clock import DEFAULT_START
+from verifik_mock.contract_file import Wire
 
 OPEN_SESSION_SECRET = "verifik-mock-liveness-sessions"
 """Signs liveness-session tokens when no ``--signing-secret`` is given: fixed, so the default
@@ -79,6 +80,12 @@ class Settings:
     """How many seeded validations and document-liveness records each status gets."""
     seed_validations: int = 0
     """Further validations (of any status) seeded into each new tenant: for load tests."""
+    wire: Wire = "pages"
+    """How answers look unless a tenant chose otherwise (``--wire``): as the pages show them,
+    or as real captures of Verifik's API do."""
+    page_examples: bool = False
+    """Seed the pages' example records under the pages' ids into every tenant
+    (``--page-examples``), so the pages' curl examples answer as the pages say."""
 
     @property
     def webhooks_to_loopback(self) -> bool:
