@@ -117,9 +117,10 @@ class AuthNotEnforced:
         await self.app(scope, receive, send)
 
 
-def drifted_app(variant: str) -> ASGIApp:
-    """The mock (enforcing signed tokens, as contract runs need) with one drift."""
-    app = create_app(Settings(signing_secret=SECRET))
+def drifted_app(variant: str, page_examples: bool = False) -> ASGIApp:
+    """The mock (enforcing signed tokens, as contract runs need) with one drift; with
+    ``page_examples``, its tenants hold the records the pages' examples name."""
+    app = create_app(Settings(signing_secret=SECRET, page_examples=page_examples))
     if variant == "auth-not-enforced":
         return AuthNotEnforced(app)
     return ResponseDrift(app, RESPONSE_DRIFTS[variant])
