@@ -22,7 +22,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     command.add_argument("--left-token", help="bearer token for --left (default --token)")
     command.add_argument("--right-token", help="bearer token for --right (default --token)")
-    command.add_argument("--json", action="store_true", help="print JSON instead of text")
+    output = command.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON instead of text")
+    output.add_argument(
+        "--markdown", action="store_true", help="print a Markdown table instead of text"
+    )
     command.set_defaults(run=run)
 
 
@@ -31,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     token or did not answer (nothing can be said of those operations)."""
     import httpx  # deferred: every command would pay for it at start
 
-    from verifik_mock.drift import detect_drift, drift_text
+    from verifik_mock.drift import detect_drift, drift_table, drift_text
 
     def client(base_url: str, token: str | None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -44,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         drifts = detect_drift(left, right)
     if args.json:
         print(json.dumps([dataclasses.asdict(drift) for drift in drifts], indent=2))
+    elif args.markdown:
+        print(drift_table(drifts))
     else:
         print(drift_text(drifts, args.left, args.right))
     if any(drift.errors for drift in drifts):
