@@ -256,6 +256,21 @@ def test_readme_hardened_block_prints_a_count_and_the_mock_clock(
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", instant), ran
 
 
+def test_readme_wire_block_lists_docs_and_refuses_with_code_and_message(
+    installed: InstalledVenv, tmp_path: Path
+) -> None:
+    """Two wires: a mock started with --wire observed lists validations as data.docs and
+    refuses a missing record with {code, message}."""
+    script = on_ports(readme_example("wire"), free_port())
+    ran = run_script(script, cwd=tmp_path, env=installed.env(), log=tmp_path / "wire")
+    assert ran.returncode == 0, ran
+    *_banner, listed, refused = ran.stdout.splitlines()
+    summary = json.loads(listed)
+    assert summary["first"]["__v"] == 0, ran
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", summary["first"]["createdAt"])
+    assert json.loads(refused) == {"code": "NotFound", "message": "Record not found."}
+
+
 def test_examples_suite_passes_against_the_installed_plugin(
     installed: InstalledVenv, tmp_path: Path
 ) -> None:

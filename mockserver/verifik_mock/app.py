@@ -23,6 +23,7 @@ from verifik_mock.http.health import HEALTH_ROUTES
 from verifik_mock.http.hosted import HOSTED_ROUTES
 from verifik_mock.http.journaling import Journaling
 from verifik_mock.http.responses import (
+    WIRE_KEY,
     handle_http_error,
     handle_mock_error,
     handle_unexpected_error,
@@ -44,11 +45,14 @@ LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 
 class VerifikMockApp(Starlette):
     """The Starlette app, keeping the server's own ``send`` where ``X-Mock-Fault: reset``
-    finds the connection to drop."""
+    finds the connection to drop, and answering Verifik's ``/v2`` calls in the server's wire
+    profile until a request's tenant is known."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one connection's request (or the lifespan)."""
         scope[SERVER_SEND] = send
+        if scope["type"] == "http" and scope["path"].startswith("/v2/"):
+            scope[WIRE_KEY] = self.state.context.settings.wire
         await super().__call__(scope, receive, send)
 
 

@@ -19,6 +19,7 @@ import uvicorn
 from verifik_mock import tokens
 from verifik_mock.app import create_app
 from verifik_mock.commands import serving
+from verifik_mock.contract_file import WIRES
 from verifik_mock.http.context import ServerContext
 from verifik_mock.models import Project, ProjectFlow
 from verifik_mock.redaction import redacted_url
@@ -51,6 +52,7 @@ def banner(settings: Settings, context: ServerContext, base_url: str, server: st
     lines = [
         f"verifik-mock serving Verifik's biometric-validation API at {base_url}",
         f"  seed:     {settings.seed}",
+        f"  wire:     {settings.wire}",
         f"  server:   {server}",
         f"  docs:     {base_url}/docs   (contract: {base_url}/openapi.json)",
         f"  token:    {token}",
@@ -123,6 +125,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=0,
         metavar="N",
         help="seed each new tenant with N more validations, for load tests (default 0)",
+    )
+    serve.add_argument(
+        "--wire",
+        choices=WIRES,
+        default="pages",
+        help="how answers look: 'pages', as Verifik's pages show them (default), or "
+        "'observed', as real captures of its API do (contracts/verifik.observed.openapi.yaml); "
+        "a tenant may choose its own with POST /__mock__/wire",
     )
     add_score_options(serve)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
@@ -215,6 +225,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         max_tenants=args.max_tenants,
         webhook_timeout_seconds=args.webhook_timeout,
         seed_validations=args.seed_validations,
+        wire=args.wire,
     )
 
 

@@ -1,9 +1,11 @@
-"""The ``/__mock__`` control API: reset, fixtures, scenario rules, clock, journal, webhooks."""
+"""The ``/__mock__`` control API: reset, fixtures, scenario rules, clock, journal, webhooks,
+and the wire profile."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from verifik_mock.contract_file import Wire
 from verifik_mock.data_files import data_folder
 from verifik_mock.domain import control
 from verifik_mock.http.operations import Call, Operation
@@ -21,6 +23,8 @@ from verifik_mock.models.control import (
     ScenarioRuleList,
     SetClockBody,
     WebhookDeliveryList,
+    WireBody,
+    WireView,
 )
 from verifik_mock.models.queries import ClearRulesQuery, JournalQuery, NoQuery, ResetQuery
 from verifik_mock.models.rules import FaultRule
@@ -109,6 +113,24 @@ def _clear_fault(call: Call[NoQuery, None]) -> FaultRuleView:
     return _fault_view(None)
 
 
+def _wire_view(tenant: TenantState, server_wire: Wire) -> WireView:
+    return WireView(wire=tenant.wire or server_wire, chosen=tenant.wire is not None)
+
+
+def _wire(call: Call[NoQuery, None]) -> WireView:
+    return _wire_view(call.tenant, call.settings.wire)
+
+
+def _set_wire(call: Call[NoQuery, WireBody]) -> WireView:
+    call.tenant.wire = call.body.wire
+    return _wire_view(call.tenant, call.settings.wire)
+
+
+def _clear_wire(call: Call[NoQuery, None]) -> WireView:
+    call.tenant.wire = None
+    return _wire_view(call.tenant, call.settings.wire)
+
+
 def _load_fixture(call: Call[NoQuery, None]) -> FixtureLoaded:
     name = call.path["name"]
     fixture = control.read_fixture(data_folder("fixtures") / "scenarios", name)
@@ -148,6 +170,12 @@ CONTROL_OPERATIONS: list[Operation] = [  # type: ignore[type-arg]
               NoQuery, FaultRuleBody, FaultRuleView, _set_fault, auth="control"),
     Operation("clearFault", "DELETE", "/__mock__/faults",
               NoQuery, None, FaultRuleView, _clear_fault, auth="control"),
+    Operation("getWire", "GET", "/__mock__/wire",
+              NoQuery, None, WireView, _wire, auth="control"),
+    Operation("setWire", "POST", "/__mock__/wire",
+              NoQuery, WireBody, WireView, _set_wire, auth="control"),
+    Operation("clearWire", "DELETE", "/__mock__/wire",
+              NoQuery, None, WireView, _clear_wire, auth="control"),
     Operation("loadFixture", "POST", "/__mock__/fixtures/{name}",
               NoQuery, None, FixtureLoaded, _load_fixture, auth="control"),
     Operation("listEmails", "GET", "/__mock__/emails",
