@@ -390,6 +390,15 @@ class ConnectionDropped(Exception):  # noqa: N818 - it names what happens, not a
     cannot be reached to reset it (in process). Not a MockError: it has no envelope."""
 
 
+def errors_by_status() -> dict[int, list[type[MockError]]]:
+    """Every error the mock can answer with, by status, lowest first, each status's errors
+    in the order of their codes."""
+    by_status: dict[int, list[type[MockError]]] = {}
+    for error in sorted(concrete_errors(), key=lambda error: (error.status, error.code)):
+        by_status.setdefault(error.status, []).append(error)
+    return by_status
+
+
 def concrete_errors() -> list[type[MockError]]:
     """Every error the mock can answer with: the leaves of the tree above."""
     module = vars(sys.modules[__name__]).values()
