@@ -17,7 +17,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.answers import assert_error
@@ -26,6 +26,7 @@ from tests.drifted_mock import SECRET, drifted_app
 from tests.ports import free_port, wait_for_port
 from tests.proxy_traffic import DRIFTS, proxying, send_traffic, signed_token
 from verifik_mock import Settings
+from verifik_mock.proxy import MAX_BODY_BYTES
 from verifik_mock.server import RunningServer, serve_in_thread
 
 VERIFIK_MOCK = str(Path(sys.executable).with_name("verifik-mock"))
@@ -150,6 +151,17 @@ def test_an_upstream_that_does_not_answer_is_a_502_in_the_envelope_and_counted()
     assert proxy.printed == [
         "listProjects: the upstream did not answer (refused or could not be reached)"
     ]
+
+
+def test_an_answer_over_8_mb_is_a_502_and_is_not_passed_on() -> None:
+    async def too_large(request: Request) -> Response:
+        return Response(b"x" * (MAX_BODY_BYTES + 1), media_type="application/json")
+
+    app = Starlette(routes=[Route("/v2/projects", too_large)])
+    with serve_in_thread(app) as upstream, proxying(upstream.base_url) as proxy:
+        answer = httpx.get(f"{proxy.base_url}/v2/projects")
+    body = assert_error(answer, 502, "UPSTREAM_UNREACHABLE")
+    assert body["error"].endswith(f"answered over {MAX_BODY_BYTES} bytes")
 
 
 def test_a_slow_answer_holds_up_no_other_request(upstream: RunningServer) -> None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -67,17 +69,32 @@ def test_a_recording_holds_no_token_image_email_or_secret(
         assert [name for name, secret in secrets.items() if secret in text] == [], path.name
 
 
-def test_a_recording_keeps_the_ids_and_enum_values_drift_compares(
-    upstream: RunningServer, tmp_path: Path
-) -> None:
-    recording = tmp_path / "recording"
-    with proxying(upstream.base_url, record=recording) as proxy:
-        created = send_traffic(proxy.base_url, signed_token())
-    retrieve = json.loads((recording / "0004-retrieveBiometricValidation.json").read_text())
-    assert retrieve["request"]["path"] == f"/v2/biometric-validations/{created['_id']}"
+@dataclass(frozen=True)
+class Recording:
+    """Traffic recorded through a proxy: where, with which token, and what it created."""
+
+    folder: Path
+    token: str
+    created: dict[str, Any]
+
+
+@pytest.fixture
+def recording(upstream: RunningServer, tmp_path: Path) -> Recording:
+    """The test traffic, sent through a proxy in front of ``upstream`` that records it."""
+    token, folder = signed_token(), tmp_path / "recording"
+    with proxying(upstream.base_url, record=folder) as proxy:
+        created = send_traffic(proxy.base_url, token)
+    return Recording(folder, token, created)
+
+
+def test_a_recording_keeps_the_ids_and_enum_values_drift_compares(recording: Recording) -> None:
+    path = recording.folder / "0004-retrieveBiometricValidation.json"
+    retrieve = json.loads(path.read_text())
+    created_id = recording.created["_id"]
+    assert retrieve["request"]["path"] == f"/v2/biometric-validations/{created_id}"
     data = retrieve["response"]["body"]["data"]
     assert (data["_id"], data["status"], data["type"], data["language"]) == (
-        created["_id"],
+        created_id,
         "completed",
         "onboarding",
         "en",
@@ -86,25 +103,19 @@ def test_a_recording_keeps_the_ids_and_enum_values_drift_compares(
 
 
 def test_drift_of_a_recording_against_the_server_it_recorded_finds_none(
-    upstream: RunningServer, tmp_path: Path
+    upstream: RunningServer, recording: Recording
 ) -> None:
-    token, recording = signed_token(), tmp_path / "recording"
-    with proxying(upstream.base_url, record=recording) as proxy:
-        send_traffic(proxy.base_url, token)
-    done = drift_recorded(recording, upstream.base_url, token)
+    done = drift_recorded(recording.folder, upstream.base_url, recording.token)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 of 3 operations differ" in done.stdout
     assert "2 recorded exchanges not replayed" in done.stdout
 
 
 def test_drift_of_a_recording_against_a_drifting_server_reports_both_drifts(
-    upstream: RunningServer, tmp_path: Path
+    recording: Recording,
 ) -> None:
-    token, recording = signed_token(), tmp_path / "recording"
-    with proxying(upstream.base_url, record=recording) as proxy:
-        send_traffic(proxy.base_url, token)
     with serve_in_thread(drifted_app(*DRIFTS)) as drifting:
-        done = drift_recorded(recording, drifting.base_url, token)
+        done = drift_recorded(recording.folder, drifting.base_url, recording.token)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "missing on right: .data[].identifier" in done.stdout
     assert "extra on right:   .data[].identifer" in done.stdout

@@ -27,8 +27,13 @@ from starlette.routing import Route
 
 from verifik_mock.answer_check import AnswerChecker, Matched
 from verifik_mock.contract_file import Wire
-from verifik_mock.errors import InvalidParametersError, MockError, UpstreamUnreachableError
-from verifik_mock.http.body import read_capped
+from verifik_mock.errors import (
+    BodyTooLargeError,
+    InvalidParametersError,
+    MockError,
+    UpstreamUnreachableError,
+)
+from verifik_mock.http.body import join_capped, read_capped
 from verifik_mock.http.responses import error_response
 from verifik_mock.proxy_report import ProxyReport
 from verifik_mock.recording import Exchange, content_type, write_exchange
@@ -68,10 +73,6 @@ class ProxyOptions:
     timeout_seconds: float = 30.0
 
 
-class AnswerTooLargeError(Exception):
-    """The upstream's answer is over ``MAX_BODY_BYTES``."""
-
-
 def proxy_app(options: ProxyOptions, echo: Callable[[str], None] = print) -> Starlette:
     """The proxy; ``app.state.report`` is its report. ``echo`` gets one line per violation
     the first time it is seen, and per request the upstream did not answer."""
@@ -102,7 +103,7 @@ def proxy_app(options: ProxyOptions, echo: Callable[[str], None] = print) -> Sta
             return error_response(refused)
         try:
             answer, content = await _send(client, upstream_request)
-        except (httpx.HTTPError, AnswerTooLargeError) as error:
+        except (httpx.HTTPError, BodyTooLargeError) as error:
             reason = _why_unanswered(error)
             report.add_unanswered(matched.label, reason)
             echo(f"{matched.label}: the upstream did not answer ({reason})")
@@ -163,21 +164,15 @@ async def _send(client: httpx.AsyncClient, request: httpx.Request) -> tuple[http
     """The upstream's answer and its (decoded) body, at most ``MAX_BODY_BYTES`` of it."""
     answer = await client.send(request, stream=True)
     try:
-        chunks, size = [], 0
-        async for chunk in answer.aiter_bytes():
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise AnswerTooLargeError(f"answered over {MAX_BODY_BYTES} bytes")
-            chunks.append(chunk)
+        return answer, await join_capped(answer.aiter_bytes(), MAX_BODY_BYTES)
     finally:
         await answer.aclose()
-    return answer, b"".join(chunks)
 
 
 def _why_unanswered(error: Exception) -> str:
     """Why the upstream gave no answer, in a few words (no URL query, no body)."""
-    if isinstance(error, AnswerTooLargeError):
-        return str(error)
+    if isinstance(error, BodyTooLargeError):
+        return f"answered over {MAX_BODY_BYTES} bytes"
     if isinstance(error, httpx.TimeoutException):
         return f"timed out ({type(error).__name__})"
     if isinstance(error, httpx.ConnectError):
