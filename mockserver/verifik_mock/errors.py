@@ -34,6 +34,7 @@ real captures show, Verifik's snake_case token as the message (``observed_messag
     ├── ForeignOriginError           403 ORIGIN_NOT_ALLOWED
     ├── HostNotAllowedError          421 HOST_NOT_ALLOWED
     ├── StoreUnavailableError        503 STORE_UNAVAILABLE
+    ├── UpstreamUnreachableError     502 UPSTREAM_UNREACHABLE   (the proxy's own)
     ├── InjectedFaultError           (what X-Mock-Fault asked for)
     │   ├── InjectedServerError            500 INTERNAL_ERROR
     │   ├── InjectedBadGatewayError        502 BAD_GATEWAY
@@ -296,6 +297,15 @@ class StoreUnavailableError(MockError):
 
     status = 503
     code = "STORE_UNAVAILABLE"
+
+
+class UpstreamUnreachableError(MockError):
+    """``verifik-mock proxy`` got no answer from its upstream (refused, unreachable, timed out,
+    or over 8 MB): check ``--upstream`` and that the server there is up; the proxy's report
+    counts these."""
+
+    status = 502
+    code = "UPSTREAM_UNREACHABLE"
 
 
 class InjectedFaultError(MockError):
