@@ -16,6 +16,7 @@ import httpx
 from tests.answers import create_example_validation
 from tests.drifted_mock import SECRET
 from verifik_mock import tokens
+from verifik_mock.contract_file import Wire
 from verifik_mock.proxy import REPORT_PATH, ProxyOptions, proxy_app
 from verifik_mock.samples import sample_image
 from verifik_mock.server import serve_in_thread
@@ -47,10 +48,11 @@ class Proxy:
 
 
 @contextmanager
-def proxying(upstream: str, record: Path | None = None) -> Iterator[Proxy]:
-    """A proxy in front of ``upstream``, served in a thread until the block ends."""
+def proxying(upstream: str, record: Path | None = None, wire: Wire = "pages") -> Iterator[Proxy]:
+    """A proxy in front of ``upstream``, checking against ``wire``'s contract, served in a
+    thread until the block ends."""
     printed: list[str] = []
-    app = proxy_app(ProxyOptions(upstream, record=record), printed.append)
+    app = proxy_app(ProxyOptions(upstream, record=record, wire=wire), printed.append)
     with serve_in_thread(app, lifespan="on") as server:
         yield Proxy(server.base_url, printed)
 

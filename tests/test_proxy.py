@@ -49,6 +49,29 @@ def drifting_upstream() -> Iterator[RunningServer]:
         yield server
 
 
+def test_an_observed_upstream_passes_the_observed_contract_and_breaks_the_pages_one(
+    mock_with: MockWith,
+) -> None:
+    observed = mock_with(Settings(signing_secret=SECRET, wire="observed"))
+    with proxying(observed.base_url, wire="observed") as proxy:
+        send_observed_traffic(proxy.base_url)
+        assert proxy.report()["violations"] == []
+    with proxying(observed.base_url) as proxy:
+        send_observed_traffic(proxy.base_url)
+        violated = {violation["operation"] for violation in proxy.report()["violations"]}
+    assert {"listBiometricValidations", "retrieveBiometricValidation"} <= violated
+
+
+def send_observed_traffic(base_url: str) -> None:
+    """A list and a retrieve, as a client of the observed wire reads them."""
+    with httpx.Client(
+        base_url=base_url, headers={"Authorization": f"Bearer {signed_token()}"}
+    ) as http:
+        listed = http.get("/v2/biometric-validations", params={"perPage": 5}).json()
+        first = listed["data"]["docs"][0]["_id"]
+        assert http.get(f"/v2/biometric-validations/{first}").status_code == 200
+
+
 def test_traffic_from_a_conforming_upstream_passes_with_an_empty_report(
     upstream: RunningServer,
 ) -> None:
