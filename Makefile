@@ -57,9 +57,11 @@ $(REDOCLY):
 # The contract against redocly.yaml's rules. Its output is shown only when it fails: on
 # Node 20 every run prints a deprecation banner, which would bury the rest of `make test`.
 lint-contract: $(REDOCLY)
-	@out=$$($(REDOCLY) lint --config redocly.yaml contracts/verifik.openapi.yaml 2>&1) \
-	  || { printf '%s\n' "$$out"; exit 1; }
-	@echo "redocly lint: contracts/verifik.openapi.yaml passes redocly.yaml's rules"
+	@for contract in contracts/verifik.openapi.yaml contracts/verifik.observed.openapi.yaml; do \
+	  out=$$($(REDOCLY) lint --config redocly.yaml $$contract 2>&1) \
+	    || { printf '%s\n' "$$out"; exit 1; }; \
+	  echo "redocly lint: $$contract passes redocly.yaml's rules"; \
+	done
 
 typecheck: $(DEV)
 	$(BIN)/mypy
@@ -93,10 +95,11 @@ examples: $(DEV)
 bench: $(DEV)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# Refresh the contract's generated part (component schemas, parameters, error responses)
-# after changing a model; a test fails until it is done.
+# Refresh the contracts after changing a model: the pages' document's generated part
+# (component schemas, parameters, error responses) and the whole observed document made
+# from it; a test fails until it is done.
 contract: $(DEV)
-	$(BIN)/python -c 'from verifik_mock.contract_generation import main; main()'
+	$(BIN)/python -c 'from verifik_mock.contract_refresh import main; main()'
 
 # Mutation testing of verifik_mock's domain/ and http/: mutmut changes one thing at a time (an
 # operator, a constant, an argument) and runs the tests that reach it; a mutant no test fails

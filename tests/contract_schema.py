@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-import jsonschema
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
-
-from verifik_mock.contract_file import load_contract
-
-CONTRACT_URI = "urn:verifik-contract"
+from verifik_mock.contract_file import Wire
+from verifik_mock.contract_schema import validator_for
 
 
-@cache
-def contract_registry() -> Registry[Any]:
-    """The contract as a JSON Schema resource, so ``$ref``s into it resolve."""
-    registry: Registry[Any] = Registry().with_resource(
-        CONTRACT_URI, DRAFT202012.create_resource(load_contract())
-    )
-    return registry
-
-
-def validator_for(pointer: str) -> jsonschema.Draft202012Validator:
-    """A validator for the schema at ``pointer`` (``#/components/schemas/...``) in the contract."""
-    return jsonschema.Draft202012Validator(
-        {"$ref": f"{CONTRACT_URI}{pointer}"},
-        registry=contract_registry(),
-        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-    )
-
-
-def assert_matches_schema(body: Any, schema_name: str) -> None:
-    """Fail, naming the first difference, unless ``body`` is a valid ``schema_name``."""
-    validator_for(f"#/components/schemas/{schema_name}").validate(body)
+def assert_matches_schema(body: Any, schema_name: str, wire: Wire = "pages") -> None:
+    """Fail, naming the first difference, unless ``body`` is a valid ``schema_name`` of the
+    contract of ``wire``."""
+    validator_for(f"#/components/schemas/{schema_name}", wire).validate(body)

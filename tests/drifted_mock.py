@@ -117,10 +117,14 @@ class AuthNotEnforced:
         await self.app(scope, receive, send)
 
 
-def drifted_app(variant: str, page_examples: bool = False) -> ASGIApp:
-    """The mock (enforcing signed tokens, as contract runs need) with one drift; with
-    ``page_examples``, its tenants hold the records the pages' examples name."""
-    app = create_app(Settings(signing_secret=SECRET, page_examples=page_examples))
-    if variant == "auth-not-enforced":
-        return AuthNotEnforced(app)
-    return ResponseDrift(app, RESPONSE_DRIFTS[variant])
+def drifted_app(*variants: str, page_examples: bool = False) -> ASGIApp:
+    """The mock (enforcing signed tokens, as contract runs need) with one drift, or several:
+    each answer goes through the variants' drifts in the order given. With ``page_examples``,
+    its tenants hold the records the pages' examples name."""
+    app: ASGIApp = create_app(Settings(signing_secret=SECRET, page_examples=page_examples))
+    for variant in variants:
+        if variant == "auth-not-enforced":
+            app = AuthNotEnforced(app)
+        else:
+            app = ResponseDrift(app, RESPONSE_DRIFTS[variant])
+    return app

@@ -134,6 +134,8 @@ VALID_DOCUMENTS: dict[str, Callable[[Random, World], dict[str, Any]]] = {
     # A short delay, never a fault: an Authorization mutation sends this body as another
     # tenant, and a fault rule there would fail that tenant's later /v2 calls unasked.
     "POST /__mock__/faults": lambda rng, world: {"latencyMs": rng.choice([0, 5]), "times": 1},
+    # The pages' wire, the server's own: the fuzz holds every answer to the pages' envelope.
+    "POST /__mock__/wire": lambda rng, world: {"wire": "pages"},
 }
 """A valid JSON body for each operation that takes one (from the README's examples), with
 the world's ids: its seeded project (the oldest listed) and flows."""

@@ -9,20 +9,21 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.contract_schema import assert_matches_schema, validator_for
+from tests.contract_schema import assert_matches_schema
 from verifik_mock import create_app
-from verifik_mock.contract_file import load_contract
+from verifik_mock.contract_file import WIRES, Wire, load_contract
 from verifik_mock.contract_generation import generated_components
-from verifik_mock.http.routes import ALL_OPERATIONS
+from verifik_mock.contract_schema import validator_for
+from verifik_mock.http.routes import ALL_OPERATIONS, OPERATIONS
 from verifik_mock.models.base import RequestBody
 from verifik_mock.server import RunningServer
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
 
-def contract_operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Every (METHOD, path, operation) the contract lists."""
-    for path, item in load_contract()["paths"].items():
+def contract_operations(wire: Wire = "pages") -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every (METHOD, path, operation) the contract of ``wire`` lists."""
+    for path, item in load_contract(wire)["paths"].items():
         for method, operation in item.items():
             if method in HTTP_METHODS:
                 yield method.upper(), path, operation
@@ -48,6 +49,22 @@ def test_every_served_route_is_in_the_contract_and_every_contract_path_is_served
     }
     documented = {(method, path) for method, path, _ in contract_operations()}
     assert served == documented
+
+
+def test_the_observed_contract_lists_exactly_verifiks_operations() -> None:
+    documented = {(method, path) for method, path, _ in contract_operations("observed")}
+    assert documented == {(operation.method, operation.path) for operation in OPERATIONS}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.operation_id)
+def test_each_observed_operation_declares_its_query_and_envelope(operation: Any) -> None:
+    documented = load_contract("observed")["paths"][operation.path][operation.method.lower()]
+    listed = {ref_name(parameter) for parameter in documented.get("parameters", [])}
+    query = operation.observed_query or operation.query
+    expected = {f"{query.__name__}.{name}" for name in query.model_fields}
+    assert listed == expected | set(re.findall(r"{(\w+)}", operation.path))
+    success = documented["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ref_name(success) == operation.observed_response.__name__
 
 
 @pytest.mark.parametrize("operation", ALL_OPERATIONS, ids=lambda op: op.operation_id)
@@ -81,8 +98,9 @@ def _refs(node: Any) -> Iterator[str]:
             yield from _refs(value)
 
 
-def test_every_reference_in_the_contract_resolves() -> None:
-    contract = load_contract()
+@pytest.mark.parametrize("wire", WIRES)
+def test_every_reference_in_the_contract_resolves(wire: Wire) -> None:
+    contract = load_contract(wire)
     for ref in set(_refs(contract)):
         node: Any = contract
         for part in ref.removeprefix("#/").split("/"):
@@ -90,22 +108,30 @@ def test_every_reference_in_the_contract_resolves() -> None:
             node = node[part]
 
 
-def _examples() -> Iterator[tuple[str, dict[str, Any], Any]]:
-    for method, path, operation in contract_operations():
+def _examples() -> Iterator[tuple[Wire, str, dict[str, Any], Any]]:
+    for wire in WIRES:
+        yield from _examples_of(wire)
+
+
+def _examples_of(wire: Wire) -> Iterator[tuple[Wire, str, dict[str, Any], Any]]:
+    for method, path, operation in contract_operations(wire):
         bodies = [("request", operation.get("requestBody", {}))] + [
             (f"response {status}", response) for status, response in operation["responses"].items()
         ]
         for where, holder in bodies:
             media = holder.get("content", {}).get("application/json", {})
             for name, example in media.get("examples", {}).items():
-                yield f"{method} {path} {where} {name}", media["schema"], example["value"]
+                label = f"{method} {path} {where} {name}"
+                yield wire, label, media["schema"], example["value"]
 
 
-@pytest.mark.parametrize(("label", "schema", "example"), list(_examples()), ids=lambda v: "")
+@pytest.mark.parametrize(
+    ("wire", "label", "schema", "example"), list(_examples()), ids=lambda v: ""
+)
 def test_every_example_in_the_contract_matches_its_schema(
-    label: str, schema: dict[str, Any], example: Any
+    wire: Wire, label: str, schema: dict[str, Any], example: Any
 ) -> None:
-    validator_for(schema["$ref"]).validate(example)
+    validator_for(schema["$ref"], wire).validate(example)
 
 
 def test_a_new_tenants_seeded_world_matches_the_contract(client: httpx.Client) -> None:

@@ -20,7 +20,9 @@ pytest_plugins = ["pytester"]
 
 FACE_PASS = Path(__file__).parents[1] / "fixtures" / "images" / "face-pass.png"
 VALIDATIONS = "/v2/biometric-validations"
-MARKER_ARGUMENTS = "seed, liveness_score, search_score, fault, latency_ms, fixture, page_examples"
+MARKER_ARGUMENTS = (
+    "seed, liveness_score, search_score, fault, latency_ms, fixture, wire, page_examples"
+)
 RunPytest = Callable[..., pytest.RunResult]
 
 
@@ -127,6 +129,44 @@ def test_verifik_in_process_validates_a_face_without_a_socket(
     result = run_pytest()
 
     result.assert_outcomes(passed=2)
+
+
+def test_a_marked_test_meets_the_observed_wire_and_the_others_the_sessions(
+    pytester: pytest.Pytester, run_pytest: RunPytest
+) -> None:
+    pytester.makepyfile(
+        test_wire="""
+        import pytest
+
+
+        @pytest.mark.verifik(wire="observed")
+        def test_lists_come_as_docs_and_refusals_as_code_and_message(verifik):
+            page = verifik.http.get("/v2/biometric-validations", params={"perPage": 2}).json()
+            assert len(page["data"]["docs"]) == 2
+            missing = verifik.http.get("/v2/biometric-validations/" + "0" * 24).json()
+            assert missing == {"code": "NotFound", "message": "Record not found."}
+
+
+        def test_an_unmarked_test_meets_the_pages_wire(verifik):
+            assert verifik.http.get("/v2/biometric-validations").json()["success"] is True
+        """
+    )
+
+    run_pytest().assert_outcomes(passed=2)
+
+
+def test_verifik_wire_observed_answers_every_test_as_observed(
+    pytester: pytest.Pytester, run_pytest: RunPytest
+) -> None:
+    pytester.makepyfile(
+        test_wire_option="""
+        def test_an_operation_answers_data_signature_and_id(verifik_in_process):
+            created = verifik_in_process.http.post("/v2/projects", json={"name": "p"}).json()
+            assert set(created) == {"data", "signature", "id"}
+        """
+    )
+
+    run_pytest("--verifik-wire", "observed").assert_outcomes(passed=1)
 
 
 # ---- isolation

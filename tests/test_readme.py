@@ -14,8 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import MockWith
 from tests.ports import free_port, wait_for_port
-from verifik_mock import errors
+from verifik_mock import Settings, errors
+from verifik_mock.drift import detect_drift, drift_table
 from verifik_mock.server import RunningServer
 
 pytest_plugins = ["pytester"]
@@ -120,7 +122,8 @@ def test_validate_walkthrough_validates_and_the_receiver_gets_signed_webhooks(
 
 @pytest.mark.parametrize("error", errors.concrete_errors(), ids=lambda error: error.code)
 def test_readme_error_table_lists_every_code_with_its_status(error: type[errors.MockError]) -> None:
-    assert f"| {error.status} | `{error.code}` |" in README
+    observed = "{" if error is errors.AuthenticationError else error.observed_code()
+    assert f"| {error.status} | `{error.code}` | `{observed}" in README
 
 
 def test_plugin_examples_pass_as_written(pytester: pytest.Pytester) -> None:
@@ -157,3 +160,19 @@ def test_where_things_are_names_every_module_of_the_package(module: str) -> None
 )
 def test_where_things_are_names_every_module_of_the_plugin(module: str) -> None:
     assert f"`{module}`" in where_things_are()
+
+
+def test_readme_drift_table_is_what_drift_finds_between_the_wires(
+    mock_with: MockWith,
+) -> None:
+    pages, observed = mock_with(Settings()), mock_with(Settings(wire="observed"))
+    headers = {"Authorization": README_AUTH}
+    with (
+        httpx.Client(base_url=pages.base_url, headers=headers) as left,
+        httpx.Client(base_url=observed.base_url, headers=headers) as right,
+    ):
+        table = drift_table(detect_drift(left, right))
+    pattern = r"<!-- drift-table: pages-observed -->\n(.*?)\n<!-- /drift-table -->"
+    marked = re.search(pattern, README, re.DOTALL)
+    assert marked, "README has no drift table"
+    assert marked.group(1) == table, "run `verifik-mock drift --markdown` and paste its table"

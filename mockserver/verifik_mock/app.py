@@ -23,6 +23,7 @@ from verifik_mock.http.health import HEALTH_ROUTES
 from verifik_mock.http.hosted import HOSTED_ROUTES
 from verifik_mock.http.journaling import Journaling
 from verifik_mock.http.responses import (
+    WIRE_KEY,
     handle_http_error,
     handle_mock_error,
     handle_unexpected_error,
@@ -33,7 +34,6 @@ from verifik_mock.models.webhook_event import WebhookEvent
 from verifik_mock.settings import Settings
 from verifik_mock.state.engine import Engine
 from verifik_mock.state.memory import MemoryEngine
-from verifik_mock.state.redis_engine import RedisEngine
 from verifik_mock.state.sqlite import SqliteEngine
 from verifik_mock.state.store import Store
 from verifik_mock.webhooks import WebhookDispatcher
@@ -44,11 +44,14 @@ LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 
 class VerifikMockApp(Starlette):
     """The Starlette app, keeping the server's own ``send`` where ``X-Mock-Fault: reset``
-    finds the connection to drop."""
+    finds the connection to drop, and answering Verifik's ``/v2`` calls in the server's wire
+    profile until a request's tenant is known."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one connection's request (or the lifespan)."""
         scope[SERVER_SEND] = send
+        if scope["type"] == "http" and scope["path"].startswith("/v2/"):
+            scope[WIRE_KEY] = self.state.context.settings.wire
         await super().__call__(scope, receive, send)
 
 
@@ -113,6 +116,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
 def open_engine(settings: Settings) -> Engine:
     """The engine ``settings`` ask for: Redis, a state file's SQLite, else memory."""
     if settings.store_url is not None:
+        # Imported here: redis-py costs every other start about 20 MB and a tenth of its
+        # imports' time.
+        from verifik_mock.state.redis_engine import RedisEngine
+
         return RedisEngine(settings.store_url, settings.journal_size)
     if settings.state_file is not None:
         return SqliteEngine(settings.state_file, settings.shared_state, settings.journal_size)

@@ -1,4 +1,4 @@
-"""Contract checks: schemathesis over ``contracts/verifik.openapi.yaml`` against any server.
+"""Contract checks: schemathesis over a wire profile's contract against any server.
 
 One runner serves ``verifik-mock contract``, ``pytest --verifik-contract`` and this
 repository's suite, so all three give the same verdict on the same server. It runs
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from verifik_mock.contract_file import contract_path
+from verifik_mock.contract_file import Wire, contract_path
 from verifik_mock.data_files import data_folder
 
 SAFE_MAX_EXAMPLES = 5
@@ -76,6 +76,8 @@ class ContractOptions:
     """Only these operations (all when empty)."""
     max_time_seconds: int = DEFAULT_MAX_TIME_SECONDS
     """The run is stopped (and fails) after this long."""
+    wire: Wire = "pages"
+    """The wire profile whose contract the server is held to."""
 
     @property
     def safe(self) -> bool:
@@ -153,7 +155,7 @@ def schemathesis_command(
     """The ``st run`` command line for ``options``, with this Python's schemathesis."""
     config = data_folder("contracts") / "schemathesis.toml"
     command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config)]
-    command += ["run", str(contract_path()), "--url", options.base_url]
+    command += ["run", str(contract_path(options.wire)), "--url", options.base_url]
     command += ["--report", "json", "--report-json-path", str(reports.json)]
     command += ["--report", "ndjson", "--report-ndjson-path", str(reports.ndjson)]
     if reports.junit is not None:

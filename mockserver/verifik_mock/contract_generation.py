@@ -7,7 +7,6 @@ parameters and error responses from the pydantic models, so the two cannot drift
 
 from __future__ import annotations
 
-import argparse
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json
 from pydantic_core import core_schema
 
 from verifik_mock import errors
-from verifik_mock.contract_file import contract_path
 from verifik_mock.http.routes import ALL_OPERATIONS
 from verifik_mock.models.control import (
     DashboardForm,
@@ -102,8 +100,9 @@ def component_schemas() -> dict[str, Any]:
     return dict(sorted(top.get("$defs", {}).items()))
 
 
-def component_parameters() -> dict[str, Any]:
-    """The path parameters, and each operation's query parameters as ``<QueryModel>.<field>``.
+def component_parameters(query_models: set[type[BaseModel]]) -> dict[str, Any]:
+    """The path parameters, and the query parameters of ``query_models`` as
+    ``<QueryModel>.<field>``.
 
     A query parameter is keyed by its model field's name, not its wire name: component keys
     may not hold the brackets of Verifik's ``populates[]``.
@@ -118,7 +117,6 @@ def component_parameters() -> dict[str, Any]:
         }
         for name, description in PATH_PARAMETERS.items()
     }
-    query_models = {op.query for op in ALL_OPERATIONS} | set(PAGE_QUERIES)
     for query_model in sorted(query_models, key=lambda m: m.__name__):
         schema = query_model.model_json_schema(
             ref_template="#/components/schemas/{model}", schema_generator=OmittedNotNull
@@ -141,14 +139,9 @@ def component_parameters() -> dict[str, Any]:
 
 def component_responses() -> dict[str, Any]:
     """One reusable error response per HTTP status, listing every code it can carry."""
-    by_status: dict[int, list[type[errors.MockError]]] = {}
-    for error_class in errors.concrete_errors():
-        by_status.setdefault(error_class.status, []).append(error_class)
     responses: dict[str, Any] = {}
-    for status, classes in sorted(by_status.items()):
-        codes = "\n".join(
-            f"- `{c.code}`: {c.__doc__}" for c in sorted(classes, key=lambda c: c.code)
-        )
+    for status, classes in errors.errors_by_status().items():
+        codes = "\n".join(f"- `{c.code}`: {c.__doc__}" for c in classes)
         responses[HTTPStatus(status).phrase.replace(" ", "")] = {
             "description": f"{status}, in the error envelope, with one of these codes:\n{codes}",
             "content": {
@@ -163,27 +156,34 @@ def generated_components() -> dict[str, Any]:
     return {
         "components": {
             "schemas": component_schemas(),
-            "parameters": component_parameters(),
+            "parameters": component_parameters(
+                {op.query for op in ALL_OPERATIONS} | set(PAGE_QUERIES)
+            ),
             "responses": component_responses(),
-            "securitySchemes": {
-                "bearerAuth": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "bearerFormat": "JWT",
-                    "description": "A client token: a JWT whose `clientId` claim names the "
-                    "client (the mock takes any non-empty token unless started with "
-                    "`--signing-secret`).",
-                },
-                "livenessSessionToken": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "bearerFormat": "JWT",
-                    "description": "The liveness-session token of a validation's create "
-                    "answer (`data.token`), which only `validate` takes; a client token there "
-                    "answers 403 `TOKEN_NOT_RIGHT`.",
-                },
-            },
+            "securitySchemes": security_schemes(),
         }
+    }
+
+
+def security_schemes() -> dict[str, Any]:
+    """The two bearer tokens: a client's, and a liveness session's (validate only)."""
+    return {
+        "bearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A client token: a JWT whose `clientId` claim names the "
+            "client (the mock takes any non-empty token unless started with "
+            "`--signing-secret`).",
+        },
+        "livenessSessionToken": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "The liveness-session token of a validation's create "
+            "answer (`data.token`), which only `validate` takes; a client token there "
+            "answers 403 `TOKEN_NOT_RIGHT`.",
+        },
     }
 
 
@@ -196,10 +196,3 @@ def write_generated_part(path: Path) -> None:
         generated_components(), sort_keys=False, allow_unicode=True, width=100
     )
     path.write_text(f"{written}{GENERATED_MARKER}\n{generated}", encoding="utf-8")
-
-
-def main() -> None:
-    """``make contract``: refresh the contract's generated part from the models."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("path", nargs="?", type=Path, default=contract_path())
-    write_generated_part(parser.parse_args().path)

@@ -82,6 +82,9 @@ class OperationDrift:
     right_status: int | None
     missing_on_right: list[str] = field(default_factory=list)
     extra_on_right: list[str] = field(default_factory=list)
+    moved: dict[str, str] = field(default_factory=dict)
+    """Containers whose fields all answer under another path on the right (left -> right);
+    their fields are not listed as missing and extra too."""
     retyped: list[dict[str, str]] = field(default_factory=list)
     enum_only_left: dict[str, list[str]] = field(default_factory=dict)
     enum_only_right: dict[str, list[str]] = field(default_factory=dict)
@@ -97,6 +100,7 @@ class OperationDrift:
             (
                 self.missing_on_right,
                 self.extra_on_right,
+                self.moved,
                 self.retyped,
                 self.enum_only_left,
                 self.enum_only_right,
@@ -133,14 +137,23 @@ def compare(operation: str, left: Answer, right: Answer) -> OperationDrift:
         return drift
     left_body, right_body = left.json(), right.json()
     left_shape, right_shape = shape(left_body), shape(right_body)
-    drift.missing_on_right = sorted(left_shape.keys() - right_shape.keys())
-    drift.extra_on_right = sorted(right_shape.keys() - left_shape.keys())
+    missing = sorted(left_shape.keys() - right_shape.keys())
+    extra = sorted(right_shape.keys() - left_shape.keys())
+    drift.moved = relocations(missing, extra, right_shape.keys())
+    moved_fields = {path: relocated(path, drift.moved) for path in missing}
+    moved_fields = {path: to for path, to in moved_fields.items() if to != path}
+    drift.missing_on_right = [path for path in missing if path not in moved_fields]
+    drift.extra_on_right = [path for path in extra if path not in moved_fields.values()]
+    pairs = {path: path for path in left_shape.keys() & right_shape.keys()} | moved_fields
     drift.retyped = [
-        {"path": path, "left": left_shape[path], "right": right_shape[path]}
-        for path in sorted(left_shape.keys() & right_shape.keys())
-        if left_shape[path] != right_shape[path]
+        {"path": path, "left": left_shape[path], "right": right_shape[to]}
+        for path, to in sorted(pairs.items())
+        if left_shape[path] != right_shape[to]
     ]
-    left_enums, right_enums = enum_values(left_body), enum_values(right_body)
+    left_enums = {
+        relocated(path, drift.moved): values for path, values in enum_values(left_body).items()
+    }
+    right_enums = enum_values(right_body)
     for path in sorted(left_enums.keys() | right_enums.keys()):
         only_left = left_enums.get(path, set()) - right_enums.get(path, set())
         only_right = right_enums.get(path, set()) - left_enums.get(path, set())
@@ -151,20 +164,57 @@ def compare(operation: str, left: Answer, right: Answer) -> OperationDrift:
     return drift
 
 
+def relocations(missing: list[str], extra: list[str], right_paths: Iterable[str]) -> dict[str, str]:
+    """Containers of ``missing`` whose every field is among ``extra`` under another path of
+    the right answer (a list nested a level deeper, an object's fields spread at the top):
+    left -> right, outermost first. A container needs two fields or more to count as moved."""
+    moves: dict[str, str] = {}
+    extra_set = set(extra)
+    containers = sorted({"" if path == "$" else path for path in right_paths}, key=len)
+    for source in sorted(missing, key=len):
+        if any(_within(source, done) for done in moves):
+            continue
+        rests = [path[len(source) :] for path in missing if _within(path, source)]
+        if len(rests) < 3:  # the container and two fields
+            continue
+        target = next(
+            (t for t in containers if all(t + rest in extra_set for rest in rests if rest)), None
+        )
+        if target is not None:
+            moves[source] = target
+    return moves
+
+
+def relocated(path: str, moves: dict[str, str]) -> str:
+    """Where ``path`` of the left answers on the right, given the containers moved."""
+    for source, target in moves.items():
+        if _within(path, source):
+            return target + path[len(source) :] or "$"
+    return path
+
+
+def _within(path: str, container: str) -> bool:
+    """Whether ``path`` is ``container`` or a field inside it."""
+    return path == container or path.startswith((container + ".", container + "["))
+
+
 def _is_json(response: httpx.Response) -> bool:
     return str(response.headers.get("content-type", "")).startswith("application/json")
 
 
-def _first_id(response: Answer) -> str | None:
+def first_id(response: Answer) -> str | None:
+    """The id of the first record a list answered, if it answered one."""
     if not isinstance(response, httpx.Response) or not _is_json(response):
         return None
     data = response.json().get("data")
+    if isinstance(data, dict):  # a paginator's result inside data: {docs, total, ...}
+        data = data.get("docs")
     return str(data[0]["_id"]) if isinstance(data, list) and data else None
 
 
 def detect_drift(left: httpx.Client, right: httpx.Client) -> list[OperationDrift]:
     """Send every safe request to both servers and compare the answers."""
-    lists = {op: (_get(left, path), _get(right, path)) for op, path in LIST_REQUESTS.items()}
+    lists = {op: (get(left, path), get(right, path)) for op, path in LIST_REQUESTS.items()}
     drifts = [compare(op, *answers) for op, answers in lists.items()]
     for operation, (list_operation, template) in RETRIEVE_REQUESTS.items():
         left_answer, right_answer = (
@@ -181,11 +231,12 @@ def _retrieve(client: httpx.Client, listed: Answer, template: str) -> Answer:
         return f"nothing to retrieve: its list {REFUSED[listed.status_code]}"
     if isinstance(listed, str):
         return f"nothing to retrieve: {listed}"
-    record_id = _first_id(listed)
-    return _get(client, template.format(id=record_id)) if record_id else None
+    record_id = first_id(listed)
+    return get(client, template.format(id=record_id)) if record_id else None
 
 
-def _get(client: httpx.Client, path: str) -> httpx.Response | str:
+def get(client: httpx.Client, path: str | httpx.URL) -> httpx.Response | str:
+    """``client``'s answer to ``GET path``, or why there is none."""
     try:
         return client.get(path)
     except httpx.ConnectError as error:
@@ -207,6 +258,7 @@ def drift_text(drifts: list[OperationDrift], left_name: str, right_name: str) ->
         lines.append(f"  {drift.operation}: status {drift.left_status} / {drift.right_status}")
         lines += [f"    missing on right: {path}" for path in drift.missing_on_right]
         lines += [f"    extra on right:   {path}" for path in drift.extra_on_right]
+        lines += [f"    moved: {path or '$'} -> {to or '$'}" for path, to in drift.moved.items()]
         lines += [f"    retyped: {r['path']} {r['left']} -> {r['right']}" for r in drift.retyped]
         lines += [f"    only left:  {p} = {', '.join(v)}" for p, v in drift.enum_only_left.items()]
         lines += [f"    only right: {p} = {', '.join(v)}" for p, v in drift.enum_only_right.items()]
@@ -215,3 +267,37 @@ def drift_text(drifts: list[OperationDrift], left_name: str, right_name: str) ->
     summary = f"{differing} of {len(drifts)} operations differ"
     lines.append(f"{summary}, {failed} could not be compared" if failed else summary)
     return "\n".join(lines)
+
+
+def drift_table(drifts: list[OperationDrift]) -> str:
+    """The differences as a Markdown table, one row per operation that differs; a field
+    inside one already listed is not listed again."""
+    rows = [
+        "| Operation | Only on the left | Only on the right | Moved | Retyped | Enum values |",
+        "|---|---|---|---|---|---|",
+    ]
+    for drift in drifts:
+        if not drift.differs:
+            continue
+        moved = [f"`{path}` → `{to or '$'}`" for path, to in drift.moved.items()]
+        retyped = [f"`{r['path']}` {r['left']} → {r['right']}" for r in drift.retyped]
+        enums = [f"`{p}`: {', '.join(v)} (left)" for p, v in drift.enum_only_left.items()]
+        enums += [f"`{p}`: {', '.join(v)} (right)" for p, v in drift.enum_only_right.items()]
+        cells = [
+            _code_list(_outermost(drift.missing_on_right)),
+            _code_list(_outermost(drift.extra_on_right)),
+            "; ".join(moved),
+            "; ".join(retyped),
+            "; ".join(enums),
+        ]
+        rows.append(f"| {drift.operation} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """``paths`` without those inside another of them."""
+    return [path for path in paths if not any(_within(path, o) and path != o for o in paths)]
+
+
+def _code_list(paths: list[str]) -> str:
+    return ", ".join(f"`{path}`" for path in paths)

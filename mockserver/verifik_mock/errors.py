@@ -2,7 +2,11 @@
 
 Each class carries the HTTP status and the Verifik error ``code`` it maps to; the HTTP edge
 turns any of them into the documented ``{"success": false, "error", "code"}`` envelope, so
-no other module decides statuses::
+no other module decides statuses. The observed wire (``--wire observed``) writes the same
+error as ``{"code", "message"}`` with the code of Verifik's backend for its status
+(``observed_code``: ``NotFound``, ``Conflict``, ``MissingParameter``...) and, for the errors
+real captures show, Verifik's snake_case token as the message (``observed_message``:
+``liveness_failed@0.45``, ``token_not_right``)::
 
     MockError
     ├── AuthenticationError          401 UNAUTHORIZED
@@ -30,6 +34,7 @@ no other module decides statuses::
     ├── ForeignOriginError           403 ORIGIN_NOT_ALLOWED
     ├── HostNotAllowedError          421 HOST_NOT_ALLOWED
     ├── StoreUnavailableError        503 STORE_UNAVAILABLE
+    ├── UpstreamUnreachableError     502 UPSTREAM_UNREACHABLE   (the proxy's own)
     ├── InjectedFaultError           (what X-Mock-Fault asked for)
     │   ├── InjectedServerError            500 INTERNAL_ERROR
     │   ├── InjectedBadGatewayError        502 BAD_GATEWAY
@@ -47,6 +52,21 @@ no other module decides statuses::
 from __future__ import annotations
 
 import sys
+from http import HTTPStatus
+
+OBSERVED_CODES = {
+    400: "BadRequest",
+    403: "Forbidden",
+    404: "NotFound",
+    409: "Conflict",
+    412: "PreconditionFailed",
+    422: "UnprocessableEntity",
+    423: "Locked",
+    500: "InternalServerError",
+    504: "Timeout",
+}
+"""The codes Verifik's backend gives each status (its error handler's table); a status it
+does not list gets its HTTP reason phrase without spaces (``TooManyRequests``)."""
 
 
 class MockError(Exception):
@@ -54,10 +74,25 @@ class MockError(Exception):
 
     status: int = 500
     code: str = "INTERNAL_ERROR"
+    observed_token: str | None = None
+    """The message the observed wire sends instead of ``message``: Verifik's snake_case
+    token where captures show one; None keeps ``message``."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, observed_token: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if observed_token is not None:
+            self.observed_token = observed_token
+
+    @classmethod
+    def observed_code(cls) -> str:
+        """The error's ``code`` on the observed wire."""
+        return OBSERVED_CODES.get(cls.status) or HTTPStatus(cls.status).phrase.replace(" ", "")
+
+    @property
+    def observed_message(self) -> str:
+        """The error's ``message`` on the observed wire."""
+        return self.message if self.observed_token is None else self.observed_token
 
 
 class AuthenticationError(MockError):
@@ -119,12 +154,18 @@ class MissingParameterError(MockError):
     status = 409
     code = "MISSING_PARAMETER"
 
+    @classmethod
+    def observed_code(cls) -> str:
+        """Verifik answers a missing or invalid body field with restify's MissingParameter."""
+        return "MissingParameter"
+
 
 class InvalidProjectFlowError(MockError):
     """The ``projectFlow`` is unknown, not active, or not in ``project``: use a listed flow."""
 
     status = 409
     code = "INVALID_PROJECT_FLOW"
+    observed_token = "projectFlow_not_found"
 
     def __init__(self, message: str = "Invalid project flow"):
         super().__init__(message)
@@ -135,6 +176,7 @@ class LivenessSessionTokenMissingError(MockError):
 
     status = 403
     code = "LIVENESS_SESSION_TOKEN_MISSING"
+    observed_token = "liveness_session_token_missing"
 
     def __init__(self, message: str = "liveness_session_token_missing") -> None:
         super().__init__(message)
@@ -145,6 +187,7 @@ class TokenNotRightError(MockError):
 
     status = 403
     code = "TOKEN_NOT_RIGHT"
+    observed_token = "token_not_right"
 
     def __init__(self, message: str = "token_not_right") -> None:
         super().__init__(message)
@@ -155,6 +198,7 @@ class LivenessSessionExpiredError(MockError):
 
     status = 409
     code = "LIVENESS_SESSION_EXPIRED"
+    observed_token = "liveness_session_expired"
 
 
 class LivenessSessionUsedError(MockError):
@@ -162,6 +206,7 @@ class LivenessSessionUsedError(MockError):
 
     status = 409
     code = "LIVENESS_SESSION_USED"
+    observed_token = "liveness_session_used"
 
 
 class LivenessFailedError(MockError):
@@ -176,6 +221,7 @@ class CollectionNotSetError(MockError):
 
     status = 409
     code = "COLLECTION_NOT_SET"
+    observed_token = "collection_not_set"
 
 
 class PersonNotFoundError(MockError):
@@ -183,6 +229,7 @@ class PersonNotFoundError(MockError):
 
     status = 404
     code = "PERSON_NOT_FOUND"
+    observed_token = "person_not_found"
 
 
 class InvalidImageError(MockError):
@@ -190,6 +237,7 @@ class InvalidImageError(MockError):
 
     status = 400
     code = "INVALID_IMAGE_FORMAT"
+    observed_token = "only_images_in_base64"
 
 
 class ImageTooLargeError(MockError):
@@ -251,6 +299,15 @@ class StoreUnavailableError(MockError):
     code = "STORE_UNAVAILABLE"
 
 
+class UpstreamUnreachableError(MockError):
+    """``verifik-mock proxy`` got no answer from its upstream (refused, unreachable, timed out,
+    or over 8 MB): check ``--upstream`` and that the server there is up; the proxy's report
+    counts these."""
+
+    status = 502
+    code = "UPSTREAM_UNREACHABLE"
+
+
 class InjectedFaultError(MockError):
     """A failure asked for with ``X-Mock-Fault``; the request was not processed."""
 
@@ -260,6 +317,7 @@ class InjectedServerError(InjectedFaultError):
 
     status = 500
     code = "INTERNAL_ERROR"
+    observed_token = "Server error."
 
 
 class InjectedBadGatewayError(InjectedFaultError):
@@ -288,6 +346,7 @@ class InjectedTimeoutError(InjectedFaultError):
 
     status = 504
     code = "TIMEOUT"
+    observed_token = "Endpoint timed out, try again later."
 
 
 class RecordNotFoundError(MockError):
@@ -295,6 +354,7 @@ class RecordNotFoundError(MockError):
 
     status = 404
     record_name = "Record"
+    observed_token = "Record not found."
 
     def __init__(self) -> None:
         super().__init__(f"{self.record_name} not found")
@@ -338,6 +398,15 @@ class WebhookDeliveryNotFoundError(RecordNotFoundError):
 class ConnectionDropped(Exception):  # noqa: N818 - it names what happens, not a failure of ours
     """No answer at all, on purpose (``X-Mock-Fault: reset``), where the server's connection
     cannot be reached to reset it (in process). Not a MockError: it has no envelope."""
+
+
+def errors_by_status() -> dict[int, list[type[MockError]]]:
+    """Every error the mock can answer with, by status, lowest first, each status's errors
+    in the order of their codes."""
+    by_status: dict[int, list[type[MockError]]] = {}
+    for error in sorted(concrete_errors(), key=lambda error: (error.status, error.code)):
+        by_status.setdefault(error.status, []).append(error)
+    return by_status
 
 
 def concrete_errors() -> list[type[MockError]]:

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from starlette.types import ASGIApp
 
+from verifik_mock.contract_file import Wire
 from verifik_mock.domain import page_examples
 from verifik_mock.errors import ConnectionDropped
 from verifik_mock.samples import sample_image
@@ -294,12 +295,17 @@ class MarkerSettings:
     fault: str | None = None
     latency_ms: int = 0
     fixture: str | None = None
+    wire: Wire | None = None
+    """How the test's Verifik answers: ``pages`` or ``observed``; None: the session's."""
     page_examples: bool = False
+    """Whether the tenant also holds the pages' example records, under the pages' ids."""
 
     def prepare(self, handle: VerifikMock, default_seed: int) -> None:
-        """Give ``handle`` a fresh world from the seed, then the asked-for fixture, page
-        examples, scores and faults."""
+        """Give ``handle`` a fresh world from the seed, in the asked-for wire, then the
+        asked-for fixture, page examples, scores and faults."""
         handle.reset(seed=default_seed if self.seed is None else self.seed)
+        if self.wire is not None:
+            handle.control("POST", "/wire", {"wire": self.wire})
         if self.fixture is not None:
             handle.load_fixture(self.fixture)
         if self.page_examples:

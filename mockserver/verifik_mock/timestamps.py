@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 
-def format_timestamp(instant: datetime) -> str:
-    """Write ``instant`` as ``2024-01-15T10:30:00Z``, with milliseconds only when it has them."""
+def format_timestamp(instant: datetime, always_milliseconds: bool = False) -> str:
+    """Write ``instant`` as ``2024-01-15T10:30:00Z``, with milliseconds only when it has them
+    (or always: ``2024-01-15T10:30:00.000Z``)."""
     utc = instant if instant.tzinfo is UTC else instant.astimezone(UTC)
-    timespec = "milliseconds" if utc.microsecond else "seconds"
+    timespec = "milliseconds" if utc.microsecond or always_milliseconds else "seconds"
     return utc.isoformat(timespec=timespec).removesuffix("+00:00") + "Z"
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from verifik_mock import Settings, create_app, tokens
 from verifik_mock.conformance import ContractOptions, ContractResult, run_contract, summary_table
+from verifik_mock.contract_file import Wire
 from verifik_mock.server import serve_in_thread
 
 CONTRACT_SECRET = "verifik-contract"
@@ -22,13 +23,14 @@ class ContractCheckError(Exception):
 
 
 @contextmanager
-def contract_target(url: str | None) -> Iterator[tuple[str, str | None]]:
+def contract_target(url: str | None, wire: Wire) -> Iterator[tuple[str, str | None]]:
     """The server and token to check: ``--verifik-url`` with ``$VERIFIK_TOKEN``, or a
-    mock started here that enforces signed tokens, with one of its own."""
+    mock started here in ``wire`` that enforces signed tokens, with one of its own."""
     if url:
         yield url.rstrip("/"), os.environ.get("VERIFIK_TOKEN")
         return
-    with serve_in_thread(create_app(Settings(signing_secret=CONTRACT_SECRET))) as running:
+    settings = Settings(signing_secret=CONTRACT_SECRET, wire=wire)
+    with serve_in_thread(create_app(settings)) as running:
         yield running.base_url, tokens.encode({"clientId": "contract-checks"}, CONTRACT_SECRET)
 
 
@@ -38,12 +40,14 @@ class ContractItem(pytest.Item):
     def runtest(self) -> None:
         """Run the checks; fail with the table (or with why they could not run)."""
         config = self.config
-        with contract_target(config.getoption("--verifik-url")) as (base_url, token):
+        wire = config.getoption("--verifik-wire")
+        with contract_target(config.getoption("--verifik-url"), wire) as (base_url, token):
             options = ContractOptions(
                 base_url=base_url,
                 token=token,
                 max_examples=config.getoption("--verifik-contract-examples"),
                 seed=config.getoption("--verifik-seed"),
+                wire=wire,
             )
             result: ContractResult = run_contract(options, echo=lambda line: None)
         if not result.passed:

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from verifik_mock import Settings, create_app
+from verifik_mock.contract_file import WIRES
 from verifik_mock.server import serve_in_thread
 from verifik_mock.testing import (
     IN_PROCESS_URL,
@@ -24,7 +25,7 @@ MARKER_ARGUMENTS = ", ".join(field.name for field in dataclasses.fields(MarkerSe
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--verifik-seed`` and ``--verifik-url``."""
+    """``--verifik-seed``, ``--verifik-url``, ``--verifik-wire`` and the contract checks'."""
     group = parser.getgroup("verifik", "verifik-mock")
     group.addoption(
         "--verifik-seed", type=int, default=0, help="seed of every test's Verifik world (default 0)"
@@ -41,6 +42,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "else against a mock started for it",
     )
     group.addoption("--verifik-contract-examples", type=int, default=50, help="cases per operation")
+    group.addoption(
+        "--verifik-wire",
+        choices=WIRES,
+        default="pages",
+        help="how the session's mock answers (and which contract --verifik-contract checks): "
+        "'pages', as Verifik's pages show (default), or 'observed', as real captures do",
+    )
 
 
 def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.Item]) -> None:
@@ -53,6 +61,13 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker, so ``--strict-markers`` suites accept it."""
     config.addinivalue_line(
         "markers", f"verifik({MARKER_ARGUMENTS}): this test's Verifik's seed and forced scores"
+    )
+
+
+def session_settings(config: pytest.Config) -> Settings:
+    """The settings of the session's mock, from the command line."""
+    return Settings(
+        seed=config.getoption("--verifik-seed"), wire=config.getoption("--verifik-wire")
     )
 
 
@@ -88,7 +103,7 @@ def verifik_server(request: pytest.FixtureRequest) -> Iterator[str]:
         _check_reachable(url)
         yield url.rstrip("/")
         return
-    settings = Settings(seed=request.config.getoption("--verifik-seed"))
+    settings = session_settings(request.config)
     with serve_in_thread(create_app(settings)) as running:
         yield running.base_url
 
@@ -96,7 +111,7 @@ def verifik_server(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def verifik_transport(request: pytest.FixtureRequest) -> Iterator[InProcessTransport]:
     """An httpx transport into an in-process verifik-mock: no socket at all."""
-    settings = Settings(seed=request.config.getoption("--verifik-seed"))
+    settings = session_settings(request.config)
     with in_process_transport(create_app(settings)) as transport:
         yield transport
 

@@ -6,14 +6,18 @@ import argparse
 import os
 from pathlib import Path
 
+from verifik_mock.contract_file import WIRES
+
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``contract`` and its options."""
     command = commands.add_parser(
         "contract",
         help="check a server (the mock, or Verifik itself) against the contract",
-        description="Runs schemathesis over contracts/verifik.openapi.yaml: every phase and "
-        "default check. Against a non-loopback server it only reads, unless --allow-writes.",
+        description="Runs schemathesis over the contract of a wire profile "
+        "(contracts/verifik.openapi.yaml for the pages', verifik.observed.openapi.yaml for the "
+        "observed): every phase and default check. Against a non-loopback server it only "
+        "reads, unless --allow-writes.",
     )
     command.add_argument("--base-url", required=True, help="the server, e.g. http://127.0.0.1:8000")
     command.add_argument(
@@ -30,6 +34,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     command.add_argument(
         "--operation", action="append", default=[], help="only this operationId (repeatable)"
+    )
+    command.add_argument(
+        "--wire",
+        choices=WIRES,
+        default="pages",
+        help="the profile to check against: 'pages' (default) or 'observed'",
     )
     command.set_defaults(run=run)
 
@@ -51,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         report=args.report,
         report_path=report_path,
         operation_ids=tuple(args.operation),
+        wire=args.wire,
     )
     result = run_contract(options)
     print(summary_table(result))

@@ -19,12 +19,12 @@ import uvicorn
 from verifik_mock import tokens
 from verifik_mock.app import create_app
 from verifik_mock.commands import serving
+from verifik_mock.contract_file import WIRES
 from verifik_mock.http.context import ServerContext
 from verifik_mock.models import Project, ProjectFlow
 from verifik_mock.redaction import redacted_url
 from verifik_mock.settings import Settings
 from verifik_mock.state import sqlite_file
-from verifik_mock.state.redis_engine import redis_problem
 from verifik_mock.state.tenant import TenantState
 
 TOKEN_DAYS = 30
@@ -51,6 +51,7 @@ def banner(settings: Settings, context: ServerContext, base_url: str, server: st
     lines = [
         f"verifik-mock serving Verifik's biometric-validation API at {base_url}",
         f"  seed:     {settings.seed}",
+        f"  wire:     {settings.wire}",
         f"  server:   {server}",
         f"  docs:     {base_url}/docs   (contract: {base_url}/openapi.json)",
         f"  token:    {token}",
@@ -130,6 +131,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="also seed each new tenant with the records Verifik's pages show, under the "
         "pages' ids (project_123456789, flow_123456789, ...), so the pages' own examples "
         "work as written (default off: every id is a 24-hex ObjectId, as Verifik's are)",
+    )
+    serve.add_argument(
+        "--wire",
+        choices=WIRES,
+        default="pages",
+        help="how answers look: 'pages', as Verifik's pages show them (default), or "
+        "'observed', as real captures of its API do (contracts/verifik.observed.openapi.yaml); "
+        "a tenant may choose its own with POST /__mock__/wire",
     )
     add_score_options(serve)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
@@ -223,7 +232,16 @@ def settings_from(args: argparse.Namespace) -> Settings:
         webhook_timeout_seconds=args.webhook_timeout,
         seed_validations=args.seed_validations,
         page_examples=args.page_examples,
+        wire=args.wire,
     )
+
+
+def _redis_problem(url: str) -> str | None:
+    """Why Redis at ``url`` cannot keep the state, if it cannot (redis-py imported only
+    for a server that uses it)."""
+    from verifik_mock.state.redis_engine import redis_problem
+
+    return redis_problem(url)
 
 
 def refusal(args: argparse.Namespace) -> str | None:
@@ -242,7 +260,7 @@ def refusal(args: argparse.Namespace) -> str | None:
         return f"--state-file {args.state_file}: {problem}"
     if args.store and args.state_file:
         return "--store and --state-file both keep the tenants: give one"
-    if args.store and (problem := redis_problem(args.store)):
+    if args.store and (problem := _redis_problem(args.store)):
         return f"--store {redacted_url(args.store)}: {problem}"
     if args.workers > 1 and args.state_file is None and args.store is None:
         return (

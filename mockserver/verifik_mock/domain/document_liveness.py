@@ -11,7 +11,12 @@ from verifik_mock.domain.images import DecodedImage, decode_image, score_hints
 from verifik_mock.domain.listing import Page, paginate, sort_records
 from verifik_mock.domain.scoring import stable_score
 from verifik_mock.errors import DocumentLivenessNotFoundError, MissingParameterError
-from verifik_mock.models import CheckResult, DocumentLiveness, ValidationResults
+from verifik_mock.models import (
+    CheckResult,
+    DocumentCheckSettings,
+    DocumentLiveness,
+    ValidationResults,
+)
 from verifik_mock.models.enums import Calibration, DocumentLivenessStatus
 from verifik_mock.models.queries import ListDocumentLivenessQuery
 from verifik_mock.models.requests import CreateDocumentLivenessRequest
@@ -21,6 +26,7 @@ from verifik_mock.state.tenant import TenantState
 CALIBRATION_THRESHOLDS = {Calibration.SOFT: 0.35, Calibration.REGULAR: 0.5, Calibration.HARD: 0.65}
 """The score a check must reach to pass, by calibration (Verifik publishes none; see contract)."""
 
+_CHECK_SETTINGS = set(DocumentCheckSettings.model_fields) - {"id", "createdAt"}
 NO_CHECK_SELECTED = (
     "At least one validation must be selected. Please enable one of: validateScreenReplay, "
     "validatePrintedCopy, validatePortraitSubstitution, or validateDigitalManipulation"
@@ -121,6 +127,9 @@ def create_document_liveness(
         completedAt=now,
     )
     state.document_liveness[record.id] = record
+    state.document_check_settings[record.id] = DocumentCheckSettings.model_validate(
+        {"_id": record.id, "createdAt": now, **body.model_dump(include=_CHECK_SETTINGS)}
+    )
     return record
 
 

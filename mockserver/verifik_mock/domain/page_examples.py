@@ -23,6 +23,7 @@ from verifik_mock.models import (
     ValidationResults,
     VerificationResults,
 )
+from verifik_mock.models.control import PageExamplesLoaded
 from verifik_mock.models.enums import (
     AppRegistrationStatus,
     BiometricValidationStatus,
@@ -33,7 +34,6 @@ from verifik_mock.models.enums import (
     LivenessSessionStatus,
     ProjectFlowType,
 )
-from verifik_mock.models.control import PageExamplesLoaded
 from verifik_mock.state.tenant import TenantState
 from verifik_mock.timestamps import parse_timestamp
 

@@ -102,9 +102,11 @@ class ValidationRun:
         self._close_session()
         if scores.liveness < self.flow.livenessMinScore:
             self._fail(scores, liveness_passed=False)
+            token = f"liveness_failed@{scores.liveness:.2f}"
             raise LivenessFailedError(
                 f"Liveness score {scores.liveness} is under the flow's livenessMinScore "
-                f"{self.flow.livenessMinScore} (liveness_failed@{scores.liveness:.2f})"
+                f"{self.flow.livenessMinScore} ({token})",
+                observed_token=token,
             )
         person = self._search(scores)
         return self._complete(image, scores, person)

@@ -1,9 +1,11 @@
-"""The ``/__mock__`` control API: reset, fixtures, scenario rules, clock, journal, webhooks."""
+"""The ``/__mock__`` control API: reset, fixtures, scenario rules, clock, journal, webhooks,
+and the wire profile."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from verifik_mock.contract_file import Wire
 from verifik_mock.data_files import data_folder
 from verifik_mock.domain import control, page_examples
 from verifik_mock.http.operations import Call, Operation
@@ -22,6 +24,8 @@ from verifik_mock.models.control import (
     ScenarioRuleList,
     SetClockBody,
     WebhookDeliveryList,
+    WireBody,
+    WireView,
 )
 from verifik_mock.models.queries import ClearRulesQuery, JournalQuery, NoQuery, ResetQuery
 from verifik_mock.models.rules import FaultRule
@@ -110,6 +114,24 @@ def _clear_fault(call: Call[NoQuery, None]) -> FaultRuleView:
     return _fault_view(None)
 
 
+def _wire_view(tenant: TenantState, server_wire: Wire) -> WireView:
+    return WireView(wire=tenant.wire or server_wire, chosen=tenant.wire is not None)
+
+
+def _wire(call: Call[NoQuery, None]) -> WireView:
+    return _wire_view(call.tenant, call.settings.wire)
+
+
+def _set_wire(call: Call[NoQuery, WireBody]) -> WireView:
+    call.tenant.wire = call.body.wire
+    return _wire_view(call.tenant, call.settings.wire)
+
+
+def _clear_wire(call: Call[NoQuery, None]) -> WireView:
+    call.tenant.wire = None
+    return _wire_view(call.tenant, call.settings.wire)
+
+
 def _load_fixture(call: Call[NoQuery, None]) -> FixtureLoaded:
     name = call.path["name"]
     fixture = control.read_fixture(data_folder("fixtures") / "scenarios", name)
@@ -154,6 +176,12 @@ CONTROL_OPERATIONS: list[Operation] = [  # type: ignore[type-arg]
               NoQuery, FaultRuleBody, FaultRuleView, _set_fault, auth="control"),
     Operation("clearFault", "DELETE", "/__mock__/faults",
               NoQuery, None, FaultRuleView, _clear_fault, auth="control"),
+    Operation("getWire", "GET", "/__mock__/wire",
+              NoQuery, None, WireView, _wire, auth="control"),
+    Operation("setWire", "POST", "/__mock__/wire",
+              NoQuery, WireBody, WireView, _set_wire, auth="control"),
+    Operation("clearWire", "DELETE", "/__mock__/wire",
+              NoQuery, None, WireView, _clear_wire, auth="control"),
     # Before loadFixture, whose {name} would take "page-examples" for a file's name.
     Operation("loadPageExamples", "POST", "/__mock__/fixtures/page-examples",
               NoQuery, None, PageExamplesLoaded, _load_page_examples, auth="control"),

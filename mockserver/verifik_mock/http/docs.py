@@ -33,17 +33,18 @@ ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable"
 _METHODS = ("get", "post", "put", "patch", "delete")
 
 
-def load_contract() -> dict[str, Any]:
-    """The contract, read on first use: the contract module brings yaml and pydantic's
-    JSON-schema machinery, about 30 ms of every start that serves no docs."""
+def load_contract(request: Request) -> dict[str, Any]:
+    """The contract of the server's wire profile, read on first use: the contract module
+    brings yaml and pydantic's JSON-schema machinery, about 30 ms of every start that serves
+    no docs."""
     from verifik_mock.contract_file import load_contract as load  # deferred: see above
 
-    return load()
+    return load(ServerContext.of(request).settings.wire)
 
 
 async def openapi_json(request: Request) -> Response:
     """The contract as JSON, for Postman, schemathesis or code generators."""
-    return JSONResponse(load_contract())
+    return JSONResponse(load_contract(request))
 
 
 def swagger_ui_contract(contract: dict[str, Any], base_url: str) -> dict[str, Any]:
@@ -68,7 +69,7 @@ async def docs_page(request: Request) -> Response:
     """Swagger UI over ``swagger_ui_contract``, inlined in the page; without JavaScript, an
     index of the operations and a link to ``/openapi.json``."""
     settings = ServerContext.of(request).settings
-    contract = load_contract()
+    contract = load_contract(request)
     spec = swagger_ui_contract(contract, served_base_url(request.scope, settings.public_url))
     return HTMLResponse(
         _PAGE.format(

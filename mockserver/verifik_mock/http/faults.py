@@ -15,6 +15,7 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from verifik_mock.contract_file import Wire
 from verifik_mock.errors import (
     ConnectionDropped,
     InjectedBadGatewayError,
@@ -27,7 +28,7 @@ from verifik_mock.errors import (
     MockError,
 )
 from verifik_mock.http.headers import FAULT_HEADER, LATENCY_HEADER
-from verifik_mock.http.responses import error_response
+from verifik_mock.http.responses import answer_wire, error_response
 
 logger = logging.getLogger("verifik_mock")
 
@@ -100,14 +101,14 @@ async def drop_connection(scope: Scope) -> None:
 
 
 @overload
-async def apply_fault(fault: str, delay: float) -> Response: ...
+async def apply_fault(fault: str, delay: float, wire: Wire) -> Response: ...
 @overload
-async def apply_fault(fault: None, delay: float) -> None: ...
+async def apply_fault(fault: None, delay: float, wire: Wire) -> None: ...
 @overload
-async def apply_fault(fault: str | None, delay: float) -> Response | None: ...
-async def apply_fault(fault: str | None, delay: float) -> Response | None:
-    """Wait ``delay`` seconds (a timeout waits 30 s unless told), then the fault's answer,
-    or None to let the request through."""
+async def apply_fault(fault: str | None, delay: float, wire: Wire) -> Response | None: ...
+async def apply_fault(fault: str | None, delay: float, wire: Wire) -> Response | None:
+    """Wait ``delay`` seconds (a timeout waits 30 s unless told), then the fault's answer in
+    ``wire``, or None to let the request through."""
     if fault == "timeout" and not delay:
         delay = TIMEOUT_HOLD_SECONDS
     await asyncio.sleep(delay)
@@ -116,7 +117,7 @@ async def apply_fault(fault: str | None, delay: float) -> Response | None:
     if fault == "reset":
         return DroppedConnection()
     error = _FAULTS[fault]
-    response = error_response(error(f"Injected fault: {error.code}"))
+    response = error_response(error(f"Injected fault: {error.code}"), wire)
     if error is InjectedRateLimitError:
         response.headers["Retry-After"] = RETRY_AFTER_SECONDS
     return response
@@ -135,12 +136,13 @@ class FaultInjection:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        wire = answer_wire(scope)  # the server's: no tenant is known before the request runs
         try:
             delay, fault = read_latency(headers, self.max_latency_ms), read_fault(headers)
         except MockError as error:
-            await error_response(error)(scope, receive, send)
+            await error_response(error, wire)(scope, receive, send)
             return
-        response = await apply_fault(fault, delay)
+        response = await apply_fault(fault, delay, wire)
         if response is None:
             await self.app(scope, receive, send)
         else:

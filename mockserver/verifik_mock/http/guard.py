@@ -19,7 +19,7 @@ from verifik_mock.http.headers import (
     SEARCH_HEADER,
 )
 from verifik_mock.http.origins import check_host
-from verifik_mock.http.responses import error_response
+from verifik_mock.http.responses import answer_wire, error_response
 
 MAX_HEADER_BYTES = 8 * 1024
 """The longest header value the mock reads: a JWT is well under 1 KB."""
@@ -82,4 +82,4 @@ class HeaderGuard:
         if problem is None:
             await self.app(scope, receive, send)
         else:
-            await error_response(problem)(scope, receive, send)
+            await error_response(problem, answer_wire(scope))(scope, receive, send)

@@ -115,7 +115,7 @@ async def hosted_page(request: Request) -> Response:
         )
     except MockError as error:
         return refusal(request, error, error_page("Not found", error, None, _TEMPLATE))
-    if (fault_answer := await outcome.fault_answer()) is not None:
+    if (fault_answer := await outcome.fault_answer("pages")) is not None:
         return fault_answer
     assert outcome.value is not None
     return outcome.value
@@ -187,7 +187,7 @@ async def complete_hosted(request: Request) -> Response:
         )
         capture = partial(_capture_in_turn, address, form, settings)
         outcome = await run_in_turn(request, address.client, "completeHosted", capture, write=True)
-        if (fault_answer := await outcome.fault_answer()) is not None:
+        if (fault_answer := await outcome.fault_answer("pages")) is not None:
             return fault_answer
         assert outcome.value is not None
         captured, result = outcome.value

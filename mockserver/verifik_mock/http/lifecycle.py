@@ -12,9 +12,11 @@ from typing import Generic, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
+from verifik_mock.contract_file import Wire
 from verifik_mock.http.context import ServerContext
 from verifik_mock.http.faults import apply_fault
 from verifik_mock.http.journaling import note_request
+from verifik_mock.http.responses import WIRE_KEY
 from verifik_mock.models.rules import FaultRule
 from verifik_mock.state.tenant import TenantState
 
@@ -30,12 +32,12 @@ class Outcome(Generic[Value]):
     fault: str | None = None
     delay_seconds: float = 0.0
 
-    async def fault_answer(self) -> Response | None:
-        """Wait out the delay; then the fault's answer, or None to send the value."""
+    async def fault_answer(self, wire: Wire) -> Response | None:
+        """Wait out the delay; then the fault's answer in ``wire``, or None to send the value."""
         if self.fault is not None:
-            return await apply_fault(self.fault, self.delay_seconds)
+            return await apply_fault(self.fault, self.delay_seconds, wire)
         if self.delay_seconds:
-            await apply_fault(None, self.delay_seconds)
+            await apply_fault(None, self.delay_seconds, wire)
         return None
 
 
@@ -56,13 +58,18 @@ async def run_in_turn(
     write: bool,
     faults: bool = True,
     admit: Callable[[TenantState], object] | None = None,
+    tenant_wire: bool = False,
 ) -> Outcome[Value]:
     """Journal the request as ``client_id``'s ``operation_id``, then run ``action`` in a turn
     on the tenant, after ``admit`` (a check whose refusal comes before any fault) and, with
-    ``faults``, the tenant's fault rule."""
+    ``faults``, the tenant's fault rule. With ``tenant_wire`` (Verifik's operations), the
+    answer and any refusal from the turn on are written in the tenant's wire profile."""
     note_request(request.scope, client_id, operation_id)
+    server_wire = ServerContext.of(request).settings.wire
 
     def turn(tenant: TenantState) -> Outcome[Value]:
+        if tenant_wire:
+            request.scope[WIRE_KEY] = tenant.wire or server_wire
         if admit is not None:
             admit(tenant)
         fault = spend_fault(tenant) if faults else None

@@ -1,4 +1,5 @@
-"""Writing models as JSON responses, and every MockError as Verifik's error envelope."""
+"""Writing models as JSON responses, and every MockError as Verifik's error envelope, in
+the wire profile the request is answered in."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match
+from starlette.types import Scope
 
+from verifik_mock.contract_file import Wire
 from verifik_mock.errors import (
+    AuthenticationError,
     ConnectionDropped,
     MethodNotAllowedError,
     MockError,
@@ -18,35 +22,60 @@ from verifik_mock.errors import (
 )
 from verifik_mock.http.serialized import RecordJson
 from verifik_mock.models import ErrorResponse
+from verifik_mock.models.base import OBSERVED_WIRE
+from verifik_mock.models.observed import ObservedError, ProtectedResourceError
 
 logger = logging.getLogger("verifik_mock")
 _record_json = RecordJson()
 
+WIRE_KEY = "verifik_mock.wire"
+"""Where a request's scope says which wire its answer is written in: the server's for a
+Verifik call, until its turn finds the tenant's; the pages' for the mock's own surfaces."""
 
-def json_response(model: BaseModel, status: int = 200) -> Response:
-    """``model`` as JSON, leaving out fields that have no value."""
-    return Response(_record_json.envelope(model), status_code=status, media_type="application/json")
+
+def answer_wire(scope: Scope) -> Wire:
+    """The wire the request of ``scope`` is answered in."""
+    wire: Wire = scope.get(WIRE_KEY, "pages")
+    return wire
 
 
-def error_response(error: MockError) -> Response:
-    """The documented envelope ``{"success": false, "error", "code"}`` for ``error``."""
-    return json_response(ErrorResponse(error=error.message, code=error.code), error.status)
+def json_response(model: BaseModel, status: int = 200, wire: Wire = "pages") -> Response:
+    """``model`` as JSON in ``wire``, leaving out fields that have no value."""
+    if wire == "observed":
+        body = model.model_dump_json(exclude_none=True, context=OBSERVED_WIRE)
+    else:
+        body = _record_json.envelope(model)
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def error_response(error: MockError, wire: Wire = "pages") -> Response:
+    """``error`` in ``wire``'s envelope: the pages' ``{"success": false, "error", "code"}``,
+    or the observed ``{"code", "message"}`` (``{"error"}`` for a refused token)."""
+    if wire == "pages":
+        envelope: BaseModel = ErrorResponse(error=error.message, code=error.code)
+    elif isinstance(error, AuthenticationError):
+        envelope = ProtectedResourceError()
+    else:
+        envelope = ObservedError(code=error.observed_code(), message=error.observed_message)
+    return json_response(envelope, error.status, wire)
 
 
 async def handle_mock_error(request: Request, error: Exception) -> Response:
     """Starlette handler: a MockError raised anywhere becomes its envelope."""
     assert isinstance(error, MockError)
-    return error_response(error)
+    return error_response(error, answer_wire(request.scope))
 
 
 async def handle_http_error(request: Request, error: Exception) -> Response:
     """Starlette handler: routing's own 404 and 405 in the same envelope as ours."""
     assert isinstance(error, HTTPException)
+    wire = answer_wire(request.scope)
     if error.status_code == 405:
-        response = error_response(MethodNotAllowedError(f"{request.method} is not allowed here"))
+        refusal = MethodNotAllowedError(f"{request.method} is not allowed here")
+        response = error_response(refusal, wire)
         response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
-    return error_response(RouteNotFoundError(f"No operation at {request.url.path}"))
+    return error_response(RouteNotFoundError(f"No operation at {request.url.path}"), wire)
 
 
 def allowed_methods(request: Request) -> list[str]:
@@ -68,4 +97,4 @@ async def handle_unexpected_error(request: Request, error: Exception) -> Respons
         logger.error(
             "internal error on %s %s: %s", request.method, request.url.path, type(error).__name__
         )
-    return error_response(MockError("Server error."))
+    return error_response(MockError("Server error."), answer_wire(request.scope))

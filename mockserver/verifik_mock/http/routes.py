@@ -20,12 +20,31 @@ from verifik_mock.models import (
     ProjectResponse,
     ValidateResponse,
 )
+from verifik_mock.models.observed import (
+    BiometricValidationPage,
+    BiometricValidationRecord,
+    CreatedBiometricValidationAnswer,
+    CreatedDocumentLivenessAnswer,
+    CreatedProjectAnswer,
+    CreatedProjectFlowAnswer,
+    DocumentLivenessPage,
+    DocumentLivenessRecord,
+    ProjectFlowPage,
+    ProjectFlowRecord,
+    ProjectPage,
+    ValidateAnswer,
+)
 from verifik_mock.models.queries import (
     ListBiometricValidationsQuery,
     ListDocumentLivenessQuery,
     ListProjectFlowsQuery,
     ListProjectsQuery,
     NoQuery,
+    ObservedListBiometricValidationsQuery,
+    ObservedListDocumentLivenessQuery,
+    ObservedListProjectFlowsQuery,
+    ObservedListProjectsQuery,
+    ObservedRetrieveBiometricValidationQuery,
     RetrieveBiometricValidationQuery,
     RetrieveDocumentLivenessQuery,
 )
@@ -123,51 +142,64 @@ OPERATIONS: list[Operation] = [  # type: ignore[type-arg]
     Operation(
         "createBiometricValidation", "POST", "/v2/biometric-validations",
         NoQuery, CreateBiometricValidationRequest, CreatedBiometricValidationResponse,
-        _create_validation,
+        _create_validation, observed_response=CreatedBiometricValidationAnswer,
     ),
     Operation(
         "validateBiometricValidation", "POST", "/v2/biometric-validations/validate",
         NoQuery, ValidateRequest, ValidateResponse, _validate, auth="session",
+        observed_response=ValidateAnswer,
     ),
     Operation(
         "listBiometricValidations", "GET", "/v2/biometric-validations",
         ListBiometricValidationsQuery, None, BiometricValidationList, _list_validations,
+        observed_response=BiometricValidationPage,
+        observed_query=ObservedListBiometricValidationsQuery,
     ),
     Operation(
         "retrieveBiometricValidation", "GET", "/v2/biometric-validations/{id}",
         RetrieveBiometricValidationQuery, None, BiometricValidationResponse, _retrieve_validation,
+        observed_response=BiometricValidationRecord,
+        observed_query=ObservedRetrieveBiometricValidationQuery,
     ),
     Operation(
         "createDocumentLiveness", "POST", "/v2/document-liveness",
         NoQuery, CreateDocumentLivenessRequest, DocumentLivenessResponse, _create_document_liveness,
+        observed_response=CreatedDocumentLivenessAnswer,
     ),
     Operation(
         "listDocumentLiveness", "GET", "/v2/document-liveness",
         ListDocumentLivenessQuery, None, DocumentLivenessList, _list_document_liveness,
+        observed_response=DocumentLivenessPage, observed_query=ObservedListDocumentLivenessQuery,
     ),
     Operation(
         "retrieveDocumentLiveness", "GET", "/v2/document-liveness/{id}",
         RetrieveDocumentLivenessQuery, None, DocumentLivenessResponse, _retrieve_document_liveness,
+        observed_response=DocumentLivenessRecord,
     ),
     Operation(
         "createProject", "POST", "/v2/projects",
         NoQuery, CreateProjectRequest, ProjectResponse, _create_project,
+        observed_response=CreatedProjectAnswer,
     ),
     Operation(
         "listProjects", "GET", "/v2/projects",
         ListProjectsQuery, None, ProjectList, _list_projects,
+        observed_response=ProjectPage, observed_query=ObservedListProjectsQuery,
     ),
     Operation(
         "createProjectFlow", "POST", "/v2/project-flows",
         NoQuery, CreateProjectFlowRequest, ProjectFlowResponse, _create_project_flow,
+        observed_response=CreatedProjectFlowAnswer,
     ),
     Operation(
         "listProjectFlows", "GET", "/v2/project-flows",
         ListProjectFlowsQuery, None, ProjectFlowList, _list_project_flows,
+        observed_response=ProjectFlowPage, observed_query=ObservedListProjectFlowsQuery,
     ),
     Operation(
         "retrieveProjectFlow", "GET", "/v2/project-flows/{id}",
         NoQuery, None, ProjectFlowResponse, _retrieve_project_flow,
+        observed_response=ProjectFlowRecord,
     ),
 ]  # fmt: skip
 """Every Verifik operation the mock serves; the contract lists exactly these."""

@@ -24,7 +24,12 @@ from verifik_mock.models.biometric_validation import (
     ValidationResult,
     VerificationResults,
 )
-from verifik_mock.models.document_liveness import CheckResult, DocumentLiveness, ValidationResults
+from verifik_mock.models.document_liveness import (
+    CheckResult,
+    DocumentCheckSettings,
+    DocumentLiveness,
+    ValidationResults,
+)
 from verifik_mock.models.envelopes import (
     BiometricValidationList,
     BiometricValidationResponse,
@@ -54,6 +59,7 @@ __all__ = [
     "Collection",
     "CreatedBiometricValidation",
     "CreatedBiometricValidationResponse",
+    "DocumentCheckSettings",
     "DocumentLiveness",
     "DocumentLivenessList",
     "DocumentLivenessResponse",

@@ -18,16 +18,34 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
     WithJsonSchema,
+    model_serializer,
     model_validator,
 )
 
 from verifik_mock.timestamps import as_utc, format_timestamp, read_request_instant
 
+OBSERVED_WIRE = {"wire": "observed"}
+"""The serialisation context that writes a model as real captures of Verifik's API show it
+(``model_dump_json(context=OBSERVED_WIRE)``); without it, models write the pages' wire."""
+
+
+def on_observed_wire(info: SerializationInfo) -> bool:
+    """Whether a model is being written for the observed wire."""
+    return isinstance(info.context, dict) and info.context.get("wire") == "observed"
+
+
+def _write_instant(instant: datetime, info: SerializationInfo) -> str:
+    """The pages write milliseconds only when an instant has them; Mongoose always does."""
+    return format_timestamp(instant, always_milliseconds=on_observed_wire(info))
+
+
 Timestamp = Annotated[
     datetime,
     AfterValidator(as_utc),
-    PlainSerializer(format_timestamp, return_type=str, when_used="json"),
+    PlainSerializer(_write_instant, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
 """An instant with a zone, held in UTC and written as ISO-8601 (``2024-01-15T10:30:00Z``)."""
@@ -103,6 +121,15 @@ class RecordModel(WireModel):
     """
 
     id: RecordId = Field(alias="_id")
+
+    @model_serializer(mode="wrap")
+    # Unannotated: a return annotation would replace the JSON schema's fields.
+    def _add_version_key(self, write: SerializerFunctionWrapHandler, info: SerializationInfo):  # type: ignore[no-untyped-def]
+        """On the observed wire a stored record carries Mongoose's version key, ``__v: 0``."""
+        written = write(self)
+        if on_observed_wire(info) and isinstance(written, dict):
+            written["__v"] = 0
+        return written
 
 
 class RequestBody(BaseModel):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SerializationInfo, field_serializer
 
 from verifik_mock.models.accounts import Client, ProjectFlowSummary, ProjectSummary
-from verifik_mock.models.base import RecordId, RecordModel, Score, Timestamp, WireModel
+from verifik_mock.models.base import (
+    RecordId,
+    RecordModel,
+    Score,
+    Timestamp,
+    WireModel,
+    on_observed_wire,
+)
 from verifik_mock.models.enums import (
+    OBSERVED_VALIDATION_STATUS,
     AppLoginStatus,
     AppLoginType,
     BiometricValidationStatus,
@@ -76,6 +84,12 @@ class BiometricValidation(RecordModel):
     createdAt: Timestamp
     updatedAt: Timestamp
     completedAt: Timestamp | None = None
+
+    @field_serializer("status", when_used="json")
+    # Unannotated: a return annotation would replace the JSON schema's enum.
+    def _write_status(self, status: BiometricValidationStatus, info: SerializationInfo):  # type: ignore[no-untyped-def]
+        """The observed wire writes ``validated`` for ``completed``, ``sent`` for ``pending``."""
+        return OBSERVED_VALIDATION_STATUS[status].value if on_observed_wire(info) else status.value
 
 
 class CreatedBiometricValidation(BiometricValidation):

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from verifik_mock.contract_file import Wire
 from verifik_mock.models.base import (
     RequestBody,
     RequestInstant,
@@ -198,6 +199,23 @@ class FaultRuleBody(RequestBody):
     times: int | None = Field(
         default=None, ge=1, le=1_000_000, description="How many calls; every one if left out."
     )
+
+
+class WireBody(RequestBody):
+    """Answer the caller's Verifik calls in another wire profile from now on."""
+
+    wire: Wire = Field(
+        description="`pages` (as Verifik's pages show answers) or `observed` (as real "
+        "captures of its API do)."
+    )
+
+
+class WireView(WireModel):
+    """The wire profile the caller's Verifik calls are answered in."""
+
+    success: Literal[True] = True
+    wire: Wire
+    chosen: bool = Field(description="Whether the tenant chose it (else it is the server's).")
 
 
 class FaultRuleView(WireModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from verifik_mock.models.accounts import AppRegistrationSummary, Client
 from verifik_mock.models.base import RecordId, RecordModel, Score, Timestamp, WireModel
-from verifik_mock.models.enums import DocumentLivenessStatus
+from verifik_mock.models.enums import Calibration, DocumentLivenessStatus
 
 
 class CheckResult(WireModel):
@@ -37,3 +37,16 @@ class DocumentLiveness(RecordModel):
     createdAt: Timestamp
     updatedAt: Timestamp
     completedAt: Timestamp | None = None
+
+
+class DocumentCheckSettings(RecordModel):
+    """How a document-liveness record's checks were asked for, under the record's id: the
+    pages' record does not show it, the observed wire's does. Records without one (seeded)
+    were asked for with the defaults."""
+
+    screenReplayCalibration: Calibration = Calibration.REGULAR
+    printedCopyCalibration: Calibration = Calibration.REGULAR
+    portraitSubstitutionCalibration: Calibration = Calibration.REGULAR
+    ignoreDocumentCroppedValidation: bool = False
+    ignoreColourLessValidation: bool = False
+    createdAt: Timestamp

@@ -15,6 +15,23 @@ class BiometricValidationStatus(StrEnum):
     EXPIRED = "expired"
 
 
+class ObservedValidationStatus(StrEnum):
+    """A biometric validation's status on the observed wire: the retrieve page's list and the
+    webhooks' (``validated``, not the object page's ``completed``)."""
+
+    NEW = "new"
+    SENT = "sent"
+    VALIDATED = "validated"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+OBSERVED_VALIDATION_STATUS = dict(
+    zip(BiometricValidationStatus, ObservedValidationStatus, strict=True)
+)
+"""Each status of the pages as the observed wire writes it (``pending`` is ``sent``)."""
+
+
 class BiometricValidationType(StrEnum):
     """What a biometric validation is for (the create page's list)."""
 

@@ -6,15 +6,17 @@ parameter is refused with ``400 INVALID_PARAMETERS`` naming it.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from verifik_mock.models.base import RecordId
 from verifik_mock.models.enums import (
+    OBSERVED_VALIDATION_STATUS,
     BiometricValidationStatus,
     BiometricValidationType,
     DocumentLivenessStatus,
+    ObservedValidationStatus,
     ProjectFlowStatus,
     ProjectFlowType,
 )
@@ -112,6 +114,80 @@ class ListProjectFlowsQuery(PageQuery):
     project: RecordId | None = Field(default=None, description="Only this project's flows.")
     type: ProjectFlowType | None = Field(default=None, description="Only flows of this type.")
     status: ProjectFlowStatus | None = Field(default=None, description="Only this status.")
+
+
+class ObservedQuery(QueryModel):
+    """A query as the observed wire takes it, read into the pages' query the domain takes:
+    the observed status names, and the page size as ``perPage`` (default 20) or ``limit``."""
+
+    pages_query: ClassVar[type[QueryModel]]
+
+    def for_domain(self) -> QueryModel:
+        """The same query in the pages' terms."""
+        values = {name: getattr(self, name) for name in self.pages_query.model_fields}
+        status = values.get("where_status")
+        if isinstance(status, ObservedValidationStatus):
+            values["where_status"] = _PAGES_STATUS[status]
+        per_page = getattr(self, "per_page", None)
+        if per_page is not None:
+            values["limit"] = values["limit"] or per_page
+        return self.pages_query.model_construct(**values)
+
+
+class ObservedPageQuery(ObservedQuery):
+    """Which page of a list to answer with, in the observed wire's parameters."""
+
+    page: int = Field(default=1, ge=1, le=1_000_000, description="Page number, from 1.")
+    per_page: int = Field(
+        default=20,
+        ge=1,
+        le=100,
+        alias="perPage",
+        description="Records per page (at most 100); the answer writes it back as `limit`.",
+    )
+    limit: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="Records per page, the newer pages' name; "
+        "`perPage` is used when it is left out.",
+    )
+
+
+_PAGES_STATUS = {observed: pages for pages, observed in OBSERVED_VALIDATION_STATUS.items()}
+_OBSERVED_STATUS = Field(default=None, description="Status, in the observed wire's names.")
+
+
+class ObservedListBiometricValidationsQuery(ObservedPageQuery, BiometricValidationFilters):
+    """``GET /v2/biometric-validations`` on the observed wire."""
+
+    pages_query = ListBiometricValidationsQuery
+    where_status: ObservedValidationStatus | None = _OBSERVED_STATUS  # type: ignore[assignment]
+
+
+class ObservedRetrieveBiometricValidationQuery(ObservedQuery, RetrieveBiometricValidationQuery):
+    """``GET /v2/biometric-validations/{id}`` on the observed wire."""
+
+    pages_query = RetrieveBiometricValidationQuery
+    where_status: ObservedValidationStatus | None = _OBSERVED_STATUS  # type: ignore[assignment]
+
+
+class ObservedListDocumentLivenessQuery(ObservedPageQuery, ListDocumentLivenessQuery):
+    """``GET /v2/document-liveness`` on the observed wire."""
+
+    pages_query = ListDocumentLivenessQuery
+
+
+class ObservedListProjectsQuery(ObservedPageQuery):
+    """``GET /v2/projects`` on the observed wire."""
+
+    pages_query = ListProjectsQuery
+
+
+class ObservedListProjectFlowsQuery(ObservedPageQuery, ListProjectFlowsQuery):
+    """``GET /v2/project-flows`` on the observed wire."""
+
+    pages_query = ListProjectFlowsQuery
 
 
 class NoQuery(QueryModel):

@@ -75,6 +75,7 @@ def _values(tenant: TenantState) -> str:
             "random": [version, state, gauss],
             "faultRule": _FAULT_RULE.dump_python(tenant.fault_rule, mode="json"),
             "scenarioRules": _SCENARIO_RULES.dump_python(tenant.scenario_rules, mode="json"),
+            "wire": tenant.wire,
         },
         separators=(",", ":"),
     )
@@ -98,6 +99,7 @@ def apply_rows(tenant: TenantState, rows: TenantRows) -> None:
     tenant.random.setstate((version, tuple(state), gauss))
     tenant.fault_rule = _FAULT_RULE.validate_python(values["faultRule"])
     tenant.scenario_rules = _SCENARIO_RULES.validate_python(values["scenarioRules"])
+    tenant.wire = values.get("wire")
     tables = tenant.tables()
     for row in rows.records:
         tenant.load(row.kind, tables[row.kind].model.model_validate_json(row.body))

@@ -10,6 +10,7 @@ from random import Random
 from typing import Any
 
 from verifik_mock.clock import TenantClock
+from verifik_mock.contract_file import Wire
 from verifik_mock.ids import ObjectIdFactory
 from verifik_mock.models import (
     AppLogin,
@@ -17,6 +18,7 @@ from verifik_mock.models import (
     BiometricValidation,
     Client,
     Collection,
+    DocumentCheckSettings,
     DocumentLiveness,
     LivenessSession,
     Person,
@@ -46,6 +48,7 @@ class TurnStart:
     random: tuple[object, ...]
     fault_rule: FaultRule | None
     scenario_rules: dict[str, ScenarioRule]
+    wire: Wire | None
     emails: int
     outbox: int
 
@@ -76,6 +79,10 @@ class TenantState:
     document_liveness: Records[DocumentLiveness] = field(
         default_factory=lambda: Records(DocumentLiveness)
     )
+    document_check_settings: Records[DocumentCheckSettings] = field(
+        default_factory=lambda: Records(DocumentCheckSettings)
+    )
+    """How each created document-liveness record's checks were asked for, by its id."""
     app_logins: Records[AppLogin] = field(default_factory=lambda: Records(AppLogin))
     emails: list[SentEmail] = field(default_factory=list)
     """The emails of ``sendViaEmail`` validations, oldest first."""
@@ -83,6 +90,8 @@ class TenantState:
     """Control-API rules by identifier."""
     fault_rule: FaultRule | None = None
     """A control-API fault for the tenant's next API calls."""
+    wire: Wire | None = None
+    """The wire profile the tenant's Verifik calls are answered in; None: the server's."""
     outbox: list[WebhookEvent] = field(default_factory=list)
     """Webhook events of this turn, handed to the dispatcher once it is saved."""
     validation_order: CreationOrder = field(default_factory=lambda: CreationOrder(VALIDATION_INDEX))
@@ -113,6 +122,7 @@ class TenantState:
             "validations": self.validations,
             "liveness_sessions": self.liveness_sessions,
             "document_liveness": self.document_liveness,
+            "document_check_settings": self.document_check_settings,
             "app_logins": self.app_logins,
         }
 
@@ -185,6 +195,7 @@ class TenantState:
             random=self.random.getstate(),
             fault_rule=self.fault_rule,
             scenario_rules=dict(self.scenario_rules),
+            wire=self.wire,
             emails=len(self.emails),
             outbox=len(self.outbox),
         )
@@ -200,6 +211,7 @@ class TenantState:
             or self.clock.now() != start.now
             or self.fault_rule != start.fault_rule
             or self.scenario_rules != start.scenario_rules
+            or self.wire != start.wire
             or self.random.getstate() != start.random
         )
 
@@ -224,6 +236,7 @@ class TenantState:
         self.clock = TenantClock(start.now)
         self.random.setstate(start.random)
         self.fault_rule, self.scenario_rules = start.fault_rule, start.scenario_rules
+        self.wire = start.wire
         del self.emails[start.emails :], self.outbox[start.outbox :]
         self.end_turn()
 
