@@ -26,6 +26,7 @@ from tests.answers import Json, assert_error, get_answer, load_page_examples
 from tests.conftest import MockWith
 from tests.contract_schema import assert_matches_schema
 from verifik_mock import Settings
+from verifik_mock.contract_file import WIRES, Wire
 from verifik_mock.server import RunningServer
 from verifik_mock.testing import VerifikMock
 
@@ -43,6 +44,11 @@ ID_FIELDS = frozenset(
      "assignedCollection"}
 )  # fmt: skip
 """The fields that hold a record's id, or the id of a record it refers to."""
+WIRE_ID_FIELDS: dict[Wire, frozenset[str]] = {
+    "pages": ID_FIELDS,
+    "observed": ID_FIELDS - {"appRegistration"},  # captured document-liveness records name none
+}
+"""The id fields each wire's lists hold."""
 PLACEHOLDERS = (
     "123456789",
     "base64_encoded_image",
@@ -52,19 +58,23 @@ PLACEHOLDERS = (
 )
 """What only the pages' example records hold: their ids' common part, and their stand-ins
 for a face, a template and names."""
-FRESH_TENANT_READS = {
-    "/v2/biometric-validations": "BiometricValidationList",
-    "/v2/document-liveness": "DocumentLivenessList",
-    "/v2/projects": "ProjectList",
-    "/v2/project-flows": "ProjectFlowList",
+API_LISTS: dict[str, dict[Wire, str]] = {
+    "/v2/biometric-validations": {
+        "pages": "BiometricValidationList", "observed": "BiometricValidationPage"
+    },
+    "/v2/document-liveness": {"pages": "DocumentLivenessList", "observed": "DocumentLivenessPage"},
+    "/v2/projects": {"pages": "ProjectList", "observed": "ProjectPage"},
+    "/v2/project-flows": {"pages": "ProjectFlowList", "observed": "ProjectFlowPage"},
+}  # fmt: skip
+"""The API's lists of a tenant's records, and their schema in each wire's contract."""
+CONTROL_LISTS = {
     "/__mock__/scenarios": "ScenarioRuleList",
     "/__mock__/webhooks": "WebhookDeliveryList",
     "/__mock__/emails": "EmailOutbox",
     "/__mock__/journal": "JournalList",
 }
-"""Every list a fresh tenant answers: the API's and the control API's."""
-EVERY_LIST = [path for path in FRESH_TENANT_READS if path.startswith("/v2/")]
-"""The API's lists of a tenant's records."""
+"""The control API's lists, which answer in the pages' contract on either wire."""
+EVERY_LIST = list(API_LISTS)
 EVERY_RELATION = {
     "/v2/biometric-validations": ["client", "project", "projectFlow", "livenessSession"],
     "/v2/document-liveness": ["client", "appRegistration"],
@@ -124,30 +134,46 @@ def ids_in(answer: Any) -> Iterator[tuple[str, str]]:
             yield from ids_in(value)
 
 
-def fresh_tenant_reads() -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Each list a fresh tenant answers (path, schema, query): the API's whole, as they are
-    and with every relation populated, and the control API's."""
-    for path, schema in FRESH_TENANT_READS.items():
-        if path not in EVERY_LIST:
-            yield path, schema, {}
-            continue
-        yield path, schema, {"limit": 100}
+def fresh_tenant_reads(wire: Wire) -> Iterator[tuple[str, str, Wire, dict[str, Any]]]:
+    """Each list a fresh tenant answers (path, schema, the schema's contract, query): the
+    API's whole, as they are and with every relation populated, and the control API's."""
+    for path, schemas in API_LISTS.items():
+        yield path, schemas[wire], wire, {"limit": 100}
         if path in EVERY_RELATION:
-            yield path, schema, {"limit": 100, "populates[]": EVERY_RELATION[path]}
+            yield path, schemas[wire], wire, {"limit": 100, "populates[]": EVERY_RELATION[path]}
+    for path, schema in CONTROL_LISTS.items():
+        yield path, schema, "pages", {}
 
 
-def test_a_fresh_tenant_lists_only_object_ids_and_no_placeholder(client: httpx.Client) -> None:
+def page_count(answer: Json) -> int:
+    """How many pages the list ``answer`` says there are, wherever its wire writes it."""
+    for counts in (answer.get("pagination"), answer.get("data"), answer):
+        if isinstance(counts, dict) and "pages" in counts:
+            return int(counts["pages"])
+    return 1  # a control list: all in one answer
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_a_fresh_tenant_lists_only_object_ids_and_no_placeholder(
+    mock_with: MockWith, wire: Wire
+) -> None:
+    base_url = mock_with(Settings(wire=wire)).base_url
+    headers = {"Authorization": f"Bearer fresh-{uuid.uuid4().hex}"}
     checked: set[str] = set()
-    for path, schema, params in fresh_tenant_reads():
-        answer = get_answer(client, path, schema, **params)
+    with httpx.Client(base_url=base_url, headers=headers, timeout=10) as http:
+        for path, schema, contract, params in fresh_tenant_reads(wire):
+            response = http.get(path, params=params)
+            assert response.status_code == 200, response.text
+            answer = response.json()
+            assert_matches_schema(answer, schema, contract)
 
-        assert answer.get("pagination", {}).get("pages", 1) <= 1, path
-        ids = list(ids_in(answer))
-        assert [(name, value) for name, value in ids if not OBJECT_ID.fullmatch(value)] == []
-        text = json.dumps(answer)
-        assert [placeholder for placeholder in PLACEHOLDERS if placeholder in text] == [], path
-        checked |= {name for name, _ in ids}
-    assert checked == ID_FIELDS
+            assert page_count(answer) <= 1, path
+            ids = list(ids_in(answer))
+            assert [(name, value) for name, value in ids if not OBJECT_ID.fullmatch(value)] == []
+            text = json.dumps(answer)
+            assert [placeholder for placeholder in PLACEHOLDERS if placeholder in text] == []
+            checked |= {name for name, _ in ids}
+    assert checked == WIRE_ID_FIELDS[wire]
 
 
 def test_a_fresh_tenant_answers_the_pages_ids_as_verifik_does(client: httpx.Client) -> None:
@@ -259,6 +285,25 @@ def test_list_document_liveness_page_python_example_answers_the_pages_record(
     newest, shown = body["data"][0], page_response("list-document-liveness.txt")["data"][0]
     del newest["client"], shown["client"]
     assert newest == shown
+
+
+@pytest.mark.parametrize("how", ["serve --wire observed --page-examples", "control call"])
+def test_the_page_examples_answer_on_the_observed_wire_too(mock_with: MockWith, how: str) -> None:
+    with_examples = how != "control call"
+    mock = mock_with(Settings(wire="observed", page_examples=with_examples))
+    headers = {"Authorization": f"Bearer observed-{uuid.uuid4().hex}"}
+    with httpx.Client(base_url=mock.base_url, headers=headers, timeout=10) as http:
+        if not with_examples:
+            load_page_examples(http)
+        path = "/v2/biometric-validations/biometric_validation_123456789"
+        retrieved = http.get(path)
+        created = http.post("/v2/biometric-validations", json=create_page_body())
+
+    assert retrieved.status_code == 200, retrieved.text
+    assert_matches_schema(retrieved.json(), "BiometricValidationRecord", "observed")
+    assert retrieved.json()["data"]["projectFlow"] == "flow_123456789"
+    assert created.status_code == 200, created.text
+    assert_matches_schema(created.json(), "CreatedBiometricValidationAnswer", "observed")
 
 
 def test_loading_the_page_examples_again_changes_nothing(client: httpx.Client) -> None:
