@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -159,6 +160,23 @@ def test_redis_away_answers_503_store_unavailable_and_the_mock_serves_again_once
     assert_error(refused, 503, "STORE_UNAVAILABLE")
     assert back.status_code == 200
     assert created["_id"]
+
+
+def test_a_replica_that_stops_closes_its_connections_to_redis(
+    redis_server: RedisServer, redis_url: str
+) -> None:
+    with redis_server.client() as watcher:
+        before = len(watcher.client_list())
+        with replicas(Settings(store_url=redis_url), 1) as [http]:
+            create_example_validation(http)
+            while_serving = len(watcher.client_list())
+        deadline = time.monotonic() + 5  # Redis notices a closed socket on its next loop
+        while len(watcher.client_list()) > before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        after = len(watcher.client_list())
+
+    assert while_serving > before
+    assert after == before
 
 
 class Receiver:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
 
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             HTTPException: handle_http_error,
             Exception: handle_unexpected_error,
         },
+        lifespan=partial(_closing_at_shutdown, engine),
     )
     # Verifik's paths have no trailing slash; one answers 404 in the envelope, not a redirect.
     app.router.redirect_slashes = False
@@ -111,6 +114,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         webhooks=webhooks,
     )
     return app
+
+
+@asynccontextmanager
+async def _closing_at_shutdown(engine: Engine, app: Starlette) -> AsyncIterator[None]:
+    """Close the engine's connections (Redis's sockets, SQLite's file) when the server
+    stops, rather than leaving them to the garbage collector."""
+    yield
+    engine.close()
 
 
 def open_engine(settings: Settings) -> Engine:

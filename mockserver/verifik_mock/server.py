@@ -40,11 +40,12 @@ def serve_in_thread(
     host: str = "127.0.0.1",
     port: int = 0,
     http: HTTPProtocolType = "auto",
-    lifespan: Literal["on", "off"] = "off",
+    lifespan: Literal["auto", "on", "off"] = "auto",
 ) -> Iterator[RunningServer]:
     """Serve ``app`` with uvicorn on ``host`` until the block ends; port 0 takes a free one.
     ``http`` picks uvicorn's parser (``auto``: httptools where installed, else h11);
-    ``lifespan="on"`` runs the app's startup and shutdown (the proxy opens its client there)."""
+    The app's startup and shutdown run where it has them (the mock closes its engine, the
+    proxy its client); ``lifespan="on"`` insists on them, ``"off"`` skips them."""
     # IPPROTO_TCP, not the default 0: asyncio only sets TCP_NODELAY on connections of a
     # socket that says it is TCP, and without it every answer waits ~40 ms for a delayed ACK.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
