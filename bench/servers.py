@@ -26,7 +26,8 @@ BARE_APP = Path(__file__).resolve().parent / "bare_app.py"
 
 MOCK, PRISM, WIREMOCK, BARE = "verifik-mock", "Prism", "WireMock", "bare Starlette"
 EXAMPLE_ID = "biometric_validation_123456789"
-"""The pages' example id: Prism answers its example for it, and it exists in every tenant."""
+"""The pages' example id, which Prism and the bare app answer (any id would do): their
+readiness probe. The mock's tenants hold none of the pages' ids unless asked."""
 LIST_PATH = "/v2/biometric-validations"
 START_TIMEOUT = 60.0
 REDIS_START_SECONDS = 10.0

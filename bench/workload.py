@@ -1,8 +1,10 @@
 """What is sent: the endpoints measured, on which servers, and the bodies and tokens they need.
 
 Reads go to the tenant of the mock's banner token (the one seeded with many validations).
-Creates use the create page's body; on the mock, each create run also keeps the session
-tokens it was answered, and the validate run of the same number spends them, one each.
+Creates use the create page's body, trimmed, on that tenant's seeded onboarding flow (its ids
+are ObjectIds, as Verifik's are: the pages' placeholder ids are refused); on the mock, each
+create run also keeps the session tokens it was answered, and the validate run of the same
+number spends them, one each.
 """
 
 from __future__ import annotations
@@ -16,12 +18,8 @@ from load import Request
 from processes import http_get, http_post
 from servers import BARE, LIST_PATH, MOCK, PRISM, WIREMOCK, Server, Stub
 
-CREATE_BODY = {
-    "project": "project_123456789",
-    "projectFlow": "flow_123456789",
-    "identifier": "ana@example.com",
-    "type": "onboarding",
-}
+ONBOARDING_FLOWS = "/v2/project-flows?type=onboarding"
+"""The seeded onboarding flow is the first (the only one) this lists."""
 FACE = Path(__file__).parent / "face.jpg"
 """A real 8x8 grey baseline JPEG (the mock scores any JPEG or PNG by its bytes)."""
 
@@ -79,12 +77,28 @@ def prepare(mock: Server, folder: Path) -> Workload:
     folder.mkdir(parents=True, exist_ok=True)
     body = _answer(http_get(f"{mock.base_url}{LIST_PATH}?limit=1", mock.auth))
     workload = Workload(folder, str(json.loads(body)["data"][0]["_id"]))
-    workload.create_body.write_text(json.dumps(CREATE_BODY))
+    workload.create_body.write_text(json.dumps(seeded_create_body(mock)))
     image = base64.b64encode(FACE.read_bytes()).decode()
     workload.validate_body.write_text(json.dumps({"image": image}))
     url = f"{mock.base_url}{LIST_PATH}/{workload.validation_id}"
     workload.retrieve_answer.write_bytes(_answer(http_get(url, mock.auth)))
     return workload
+
+
+def seeded_create_body(mock: Server) -> dict[str, str]:
+    """A create on the banner tenant's seeded onboarding flow, looked up as a client would."""
+    flows = _answer(http_get(f"{mock.base_url}{ONBOARDING_FLOWS}", mock.auth))
+    return create_body_on(json.loads(flows)["data"][0])
+
+
+def create_body_on(flow: dict[str, str]) -> dict[str, str]:
+    """The create page's body, trimmed, on ``flow`` (as the flows' list answers it)."""
+    return {
+        "project": flow["project"],
+        "projectFlow": flow["_id"],
+        "identifier": "ana@example.com",
+        "type": "onboarding",
+    }
 
 
 def stubs(mock: Server, workload: Workload) -> list[Stub]:

@@ -29,12 +29,36 @@ def assert_error(response: httpx.Response, status: int, code: str) -> Json:
     return body
 
 
+def load_page_examples(http: httpx.Client) -> Json:
+    """Give the caller's tenant the records Verifik's pages show, under the pages' ids, as a
+    user would: ``POST /__mock__/fixtures/page-examples``."""
+    response = http.post("/__mock__/fixtures/page-examples")
+    assert response.status_code == 200, response.text
+    loaded: Json = response.json()
+    assert_matches_schema(loaded, "PageExamplesLoaded")
+    return loaded
+
+
+def seeded_flow(http: httpx.Client, flow_type: str = "onboarding") -> Json:
+    """The tenant's seeded flow of ``flow_type``, looked up as a client would: the oldest of
+    its type (a flow a test adds, and the pages' example flow, are newer)."""
+    flows = get_answer(http, "/v2/project-flows", "ProjectFlowList", type=flow_type, limit=100)
+    flow: Json = flows["data"][-1]
+    return flow
+
+
 def create_example_validation(http: httpx.Client, **fields: object) -> Json:
-    """A new onboarding validation for ana@example.com on the pages' example project and
-    flow, with ``fields`` added."""
+    """A new onboarding validation for ana@example.com on the tenant's seeded onboarding flow
+    (looked up) and its project, with ``fields`` added."""
+    return create_onboarding_on(http, seeded_flow(http), **fields)
+
+
+def create_onboarding_on(http: httpx.Client, flow: Json, **fields: object) -> Json:
+    """A new onboarding validation for ana@example.com on ``flow`` and its project, with
+    ``fields`` added."""
     body = {
-        "project": "project_123456789",
-        "projectFlow": "flow_123456789",
+        "project": flow["project"],
+        "projectFlow": flow["_id"],
         "identifier": "ana@example.com",
         "type": "onboarding",
     }

@@ -117,10 +117,11 @@ class AuthNotEnforced:
         await self.app(scope, receive, send)
 
 
-def drifted_app(*variants: str) -> ASGIApp:
+def drifted_app(*variants: str, page_examples: bool = False) -> ASGIApp:
     """The mock (enforcing signed tokens, as contract runs need) with one drift, or several:
-    each answer goes through the variants' drifts in the order given."""
-    app: ASGIApp = create_app(Settings(signing_secret=SECRET))
+    each answer goes through the variants' drifts in the order given. With ``page_examples``,
+    its tenants hold the records the pages' examples name."""
+    app: ASGIApp = create_app(Settings(signing_secret=SECRET, page_examples=page_examples))
     for variant in variants:
         if variant == "auth-not-enforced":
             app = AuthNotEnforced(app)

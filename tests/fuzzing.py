@@ -30,7 +30,6 @@ from starlette.routing import Route
 
 import verifik_mock
 from tests.sample_images import face_png
-from verifik_mock.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
 from verifik_mock.errors import ConnectionDropped
 from verifik_mock.http.routes import ALL_OPERATIONS
 from verifik_mock.tokens import encode
@@ -85,6 +84,7 @@ STATE_CHANGING = frozenset(
         ("POST", "/__mock__/clock/advance"),
         ("POST", "/__mock__/reset"),
         ("POST", "/__mock__/fixtures/{name}"),
+        ("POST", "/__mock__/fixtures/page-examples"),
     }
 )
 """Control calls that change their tenant: they act on the ``state`` tenant, so a /v2
@@ -106,38 +106,39 @@ PARAM_POOLS = {
 }
 """Which of the world's ids fills each path parameter of a valid request."""
 
-VALID_DOCUMENTS: dict[str, Callable[[Random], dict[str, Any]]] = {
-    "POST /v2/biometric-validations": lambda rng: {
-        "project": PROJECT_ID,
-        "projectFlow": PROJECT_FLOW_ID,
+VALID_DOCUMENTS: dict[str, Callable[[Random, World], dict[str, Any]]] = {
+    "POST /v2/biometric-validations": lambda rng, world: {
+        "project": world.ids["project"][-1],
+        "projectFlow": rng.choice(world.ids["flow"]),
         "identifier": rng.choice(["fuzz@example.com", "ana+no_match@example.com"]),
         "type": rng.choice(["validation", "onboarding"]),
     },
-    "POST /v2/biometric-validations/validate": lambda rng: {"image": FACE_BASE64},
-    "POST /v2/document-liveness": lambda rng: {
+    "POST /v2/biometric-validations/validate": lambda rng, world: {"image": FACE_BASE64},
+    "POST /v2/document-liveness": lambda rng, world: {
         "image": FACE_BASE64,
         "validateScreenReplay": True,
     },
-    "POST /v2/projects": lambda rng: {"name": "Fuzzed project"},
-    "POST /v2/project-flows": lambda rng: {
-        "project": PROJECT_ID,
+    "POST /v2/projects": lambda rng, world: {"name": "Fuzzed project"},
+    "POST /v2/project-flows": lambda rng, world: {
+        "project": world.ids["project"][-1],
         "name": "Fuzzed flow",
         "type": rng.choice(["login", "onboarding"]),
     },
-    "POST /__mock__/scenarios": lambda rng: {
+    "POST /__mock__/scenarios": lambda rng, world: {
         "identifier": "fuzz@example.com",
         "livenessScore": 0.4,
         "times": 2,
     },
-    "POST /__mock__/clock": lambda rng: {"now": "2030-01-01T00:00:00Z"},
-    "POST /__mock__/clock/advance": lambda rng: {"minutes": rng.choice([1, 11])},
+    "POST /__mock__/clock": lambda rng, world: {"now": "2030-01-01T00:00:00Z"},
+    "POST /__mock__/clock/advance": lambda rng, world: {"minutes": rng.choice([1, 11])},
     # A short delay, never a fault: an Authorization mutation sends this body as another
     # tenant, and a fault rule there would fail that tenant's later /v2 calls unasked.
-    "POST /__mock__/faults": lambda rng: {"latencyMs": rng.choice([0, 5]), "times": 1},
+    "POST /__mock__/faults": lambda rng, world: {"latencyMs": rng.choice([0, 5]), "times": 1},
     # The pages' wire, the server's own: the fuzz holds every answer to the pages' envelope.
-    "POST /__mock__/wire": lambda rng: {"wire": "pages"},
+    "POST /__mock__/wire": lambda rng, world: {"wire": "pages"},
 }
-"""A valid JSON body for each operation that takes one (from the README's examples)."""
+"""A valid JSON body for each operation that takes one (from the README's examples), with
+the world's ids: its seeded project (the oldest listed) and flows."""
 
 VALID_QUERY_VALUES = {
     "page": ("1", "2"),
@@ -240,7 +241,8 @@ class World:
     signing_secret: str | None
     admin_token: str | None
     ids: Mapping[str, tuple[str, ...]]
-    """Ids by kind: validation, document, flow, fixture, client, action, delivery, asset."""
+    """Ids by kind: validation, document, project, flow, fixture, client, action, delivery,
+    asset."""
     session_tokens: tuple[str, ...]
     hosted_pages: tuple[str, ...]
     """The path and query of created validations' ``url``: the hosted page, with its token."""
@@ -346,7 +348,7 @@ def valid_draft(endpoint: Endpoint, world: World, rng: Random) -> Draft:
         draft.query.append(f"{quote(name)}={quote(rng.choice(values[name]))}")
     if endpoint.body == "json":
         make = VALID_DOCUMENTS.get(endpoint.key)
-        draft.document = make(rng) if make else {}
+        draft.document = make(rng, world) if make else {}
         draft.set_document(draft.document)
         draft.set_header("Content-Type", b"application/json")
     elif endpoint.body == "form":
@@ -440,7 +442,7 @@ def _odd_claims(draft: Draft, world: World) -> list[bytes]:
         {"clientId": ""},
         {"clientId": ["fuzz-api"]},
         {"clientId": "fuzz-\u00b2"},
-        {"cid": client, "id": "liveness_123456789"},
+        {"cid": client, "id": UNKNOWN_ID},
     ]
     return [b"Bearer " + _signed(world, c) for c in claims]
 
@@ -679,7 +681,13 @@ def _path_junk(make: Callable[[Random], str]) -> Apply:
 def _other_kind_of_id(draft: Draft, rng: Random, world: World) -> str:
     name = rng.choice(draft.endpoint.params)
     draft.params[name] = quote(
-        rng.choice([PROJECT_ID, PROJECT_FLOW_ID, *world.ids.get("document", ())])
+        rng.choice(
+            [
+                *world.ids.get("project", ()),
+                *world.ids.get("flow", ()),
+                *world.ids.get("document", ()),
+            ]
+        )
     )
     return f"{name}={draft.params[name]}"
 

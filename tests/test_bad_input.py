@@ -21,13 +21,8 @@ import jsonschema
 import pytest
 
 from tests.contract_schema import assert_matches_schema
+from tests.seeded_ids import DOCUMENT_LIVENESS_ID, FLOW_IDS, PROJECT_ID, VALIDATION_ID
 from verifik_mock import Settings, create_app
-from verifik_mock.domain.page_examples import (
-    DOCUMENT_LIVENESS_ID,
-    PROJECT_FLOW_ID,
-    PROJECT_ID,
-    VALIDATION_ID,
-)
 from verifik_mock.domain.tenancy import client_id_for_token
 from verifik_mock.models.requests import (
     CreateBiometricValidationRequest,
@@ -44,7 +39,7 @@ PROJECTS = "/v2/projects"
 
 VALID_VALIDATION: dict[str, Any] = {
     "project": PROJECT_ID,
-    "projectFlow": PROJECT_FLOW_ID,
+    "projectFlow": FLOW_IDS["validation"],
     "identifier": "user@example.com",
     "type": "validation",
 }
@@ -258,7 +253,7 @@ def test_paused_project_flow_is_refused_with_invalid_project_flow(client: httpx.
 
 @pytest.mark.parametrize(
     "content",
-    [b'{"project": "project_123456789",', json.dumps([VALID_VALIDATION]).encode(), b"null", b""],
+    [b'{"identifier": "ana@example.com",', json.dumps([VALID_VALIDATION]).encode(), b"null", b""],
     ids=["malformed-json", "json-array", "json-null", "empty"],
 )
 def test_body_that_is_not_a_json_object_is_refused_with_invalid_body(
@@ -358,7 +353,7 @@ def test_wrong_method_is_refused_with_405(client: httpx.Client) -> None:
         (DOCUMENT_LIVENESS, "status=bogus", "status"),
         (f"{DOCUMENT_LIVENESS}/{DOCUMENT_LIVENESS_ID}", "populates[]=project", "populates[]"),
         (PROJECT_FLOWS, "type=selfie", "type"),
-        (f"{PROJECT_FLOWS}/{PROJECT_FLOW_ID}", "limit=10", "limit"),
+        (f"{PROJECT_FLOWS}/{FLOW_IDS['onboarding']}", "limit=10", "limit"),
         (VALIDATIONS, "limit=5&limit=10", "limit"),
     ],
     ids=[
@@ -476,7 +471,7 @@ READ_PATHS = [
     PROJECT_FLOWS,
     f"{VALIDATIONS}/{VALIDATION_ID}",
     f"{DOCUMENT_LIVENESS}/{DOCUMENT_LIVENESS_ID}",
-    f"{PROJECT_FLOWS}/{PROJECT_FLOW_ID}",
+    f"{PROJECT_FLOWS}/{FLOW_IDS['onboarding']}",
 ]
 QUERY_NAMES = [
     "page", "limit", "sort", "status", "type", "project", "populates[]", "where_client",
@@ -487,7 +482,7 @@ QUERY_VALUES = [
     "", "0", "1", "100", "101", "-1", "1e3", "99999999999999999999", "abc", "-createdAt",
     "status", "new", "expired", "paused", "login", "client", "livenessSession", PROJECT_ID,
 ]  # fmt: skip
-KNOWN_STRINGS = ["validation", "paused", "es", "HARD", PNG_BASE64, PROJECT_FLOW_ID, "", "\ud800"]
+KNOWN_STRINGS = ["validation", "paused", "es", "HARD", PNG_BASE64, FLOW_IDS["login"], "", "\ud800"]
 NUMBERS: list[int | float] = [0, -1, 1, 2**31, 2**63, 2**64, -(2**63), 10**30, 0.5, 1e308, 5e-324]
 OFFSETS = [None, UTC, timezone(timedelta(hours=14)), timezone(-timedelta(hours=12))]
 CHARACTERS = 'aZ09 _-./:%?&=[]{}\\"\x00\x1f\x7féñ€\u200b\U0001f600'

@@ -105,6 +105,16 @@ def test_the_printed_token_sees_the_printed_project(served: tuple[str, dict[str,
     assert banner["project"] in {project["_id"] for project in projects}
 
 
+def test_serve_with_page_examples_answers_the_pages_ids_and_prints_the_seeded_ones() -> None:
+    with serving("--page-examples") as (base_url, banner):
+        headers = {"Authorization": "Bearer YOUR_ACCESS_TOKEN"}
+        path = "/v2/biometric-validations/biometric_validation_123456789"
+        answer = httpx.get(f"{base_url}{path}", headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["data"]["projectFlow"] == "flow_123456789"
+    assert len(banner["project"]) == 24  # the banner offers the seeded project, not the page's
+
+
 def test_serve_runs_the_fastest_server_settings_and_says_so(
     served: tuple[str, dict[str, str]],
 ) -> None:

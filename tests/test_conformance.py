@@ -71,7 +71,9 @@ def test_contract_run_checks_validate_with_session_tokens_and_lists_it() -> None
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_contract_checks_catch_each_drift_naming_operation_and_check(variant: str) -> None:
-    with serve_in_thread(drifted_app(variant)) as drifted:
+    # The contract's examples are the pages': with the records they name, each reaches its
+    # operation's success answer, where a drift shows.
+    with serve_in_thread(drifted_app(variant, page_examples=True)) as drifted:
         options = ContractOptions(
             drifted.base_url, TOKEN, max_examples=10, operation_ids=DRIFT_OPERATIONS
         )

@@ -537,23 +537,17 @@ def test_maximal_advances_stop_at_the_limit_and_writes_still_work(client: httpx.
     refused = client.post("/__mock__/clock/advance", json={"minutes": 10 * 365 * 1440})
     assert_error(refused, 409, "MISSING_PARAMETER")
     assert client.post("/__mock__/clock", json={"now": "9000-01-01T00:00:00Z"}).status_code == 200
-    created = client.post(
-        "/v2/biometric-validations",
-        json={"project": "project_123456789", "projectFlow": "flow_123456789",
-              "identifier": "late@example.com", "type": "onboarding"},
-    )  # fmt: skip
-    assert created.status_code == 200, created.text
+    create_example_validation(client, identifier="late@example.com")
     assert client.get("/v2/biometric-validations").status_code == 200
 
 
 def test_reset_forgets_the_tenants_webhook_deliveries_and_emails(client: httpx.Client) -> None:
-    body = {"project": "project_123456789", "projectFlow": "flow_123456789",
-            "identifier": "ana@example.com", "type": "onboarding", "sendViaEmail": True,
-            "email": "ana@example.com", "webhookUrl": "https://example.com/hook"}  # fmt: skip
-    assert client.post("/v2/biometric-validations", json=body).status_code == 200
+    fields = {"sendViaEmail": True, "email": "ana@example.com",
+              "webhookUrl": "https://example.com/hook"}  # fmt: skip
+    create_example_validation(client, **fields)
     assert client.get("/__mock__/webhooks").json()["data"]
     client.post("/__mock__/reset")
-    again = client.post("/v2/biometric-validations", json=body).json()["data"]
+    again = create_example_validation(client, **fields)
     deliveries = client.get("/__mock__/webhooks").json()["data"]
     assert [d["body"]["object"]["_id"] for d in deliveries] == [again["_id"]]
     assert len(client.get("/__mock__/emails").json()["data"]) == 1

@@ -6,6 +6,7 @@ import base64
 import time
 
 import httpx
+import pytest
 
 from tests.ports import free_port
 from verifik_mock import Settings, create_app
@@ -18,11 +19,13 @@ TINY_PNG = base64.b64decode(
 )
 
 
-def run_session(seed: int, port: int) -> list[bytes]:
-    """Start a server with ``seed`` on ``port``, play a fixed sequence of requests, return
-    every body. The port is part of the requests: hosted-page URLs carry the Host header."""
+def run_session(seed: int, port: int, page_examples: bool = False) -> list[bytes]:
+    """Start a server with ``seed`` (and the pages' example records, if asked) on ``port``,
+    play a fixed sequence of requests, return every body. The port is part of the requests:
+    hosted-page URLs carry the Host header."""
+    settings = Settings(seed=seed, page_examples=page_examples)
     with (
-        serve_in_thread(create_app(Settings(seed=seed)), port=port) as server,
+        serve_in_thread(create_app(settings), port=port) as server,
         httpx.Client(base_url=server.base_url, headers={"Authorization": "Bearer team-a"}) as http,
     ):
         flows = http.get("/v2/project-flows?type=login").json()["data"]
@@ -53,9 +56,27 @@ def run_session(seed: int, port: int) -> list[bytes]:
         return [response.content for response in responses]
 
 
-def test_two_starts_with_the_same_seed_answer_byte_identical_responses() -> None:
+@pytest.mark.parametrize("page_examples", [False, True], ids=["default", "page-examples"])
+def test_two_starts_with_the_same_seed_answer_byte_identical_responses(
+    page_examples: bool,
+) -> None:
     port = free_port()
-    assert run_session(seed=11, port=port) == run_session(seed=11, port=port)
+    first = run_session(seed=11, port=port, page_examples=page_examples)
+
+    assert run_session(seed=11, port=port, page_examples=page_examples) == first
+
+
+def test_the_same_seed_with_and_without_page_examples_gives_two_worlds_each_the_same() -> None:
+    """Worlds are drawn once per seed and settings, then copied: the one with the pages'
+    records and the one without are kept apart, whichever came first."""
+    port = free_port()
+    plain = run_session(seed=11, port=port)
+    with_pages = run_session(seed=11, port=port, page_examples=True)
+
+    assert run_session(seed=11, port=port) == plain
+    assert run_session(seed=11, port=port, page_examples=True) == with_pages
+    assert b"project_123456789" in with_pages[-1]
+    assert b"project_123456789" not in plain[-1]
 
 
 def test_another_seed_gives_another_world() -> None:

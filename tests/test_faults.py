@@ -10,20 +10,13 @@ import httpx
 import pytest
 from uvicorn.config import HTTPProtocolType
 
-from tests.answers import Json, assert_error, get_answer
+from tests.answers import Json, assert_error, get_answer, seeded_flow
 from verifik_mock import create_app
-from verifik_mock.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
 from verifik_mock.server import RunningServer, serve_in_thread
 
 VALIDATIONS = "/v2/biometric-validations"
 FAULT = "X-Mock-Fault"
 LATENCY = "X-Mock-Latency-Ms"
-CREATE_BODY: Json = {
-    "project": PROJECT_ID,
-    "projectFlow": PROJECT_FLOW_ID,
-    "identifier": "ana@example.com",
-    "type": "onboarding",
-}
 ERROR_FAULTS = [
     ("500", 500, "INTERNAL_ERROR"),
     ("502", 502, "BAD_GATEWAY"),
@@ -31,6 +24,18 @@ ERROR_FAULTS = [
     ("429", 429, "RATE_LIMITED"),
 ]
 """Each ``X-Mock-Fault`` answered at once, with its status and error code."""
+
+
+@pytest.fixture
+def create_body(client: httpx.Client) -> Json:
+    """A create the mock accepts: an onboarding for ana@example.com on the seeded flow."""
+    flow = seeded_flow(client)
+    return {
+        "project": flow["project"],
+        "projectFlow": flow["_id"],
+        "identifier": "ana@example.com",
+        "type": "onboarding",
+    }
 
 
 def unique_path() -> str:
@@ -91,33 +96,37 @@ def test_reset_fault_drops_the_connection_without_an_answer(client: httpx.Client
 
 
 @pytest.mark.parametrize("fault", ["500", "503", "429"])
-def test_faulted_create_adds_no_record_and_moves_no_clock(client: httpx.Client, fault: str) -> None:
+def test_faulted_create_adds_no_record_and_moves_no_clock(
+    client: httpx.Client, create_body: Json, fault: str
+) -> None:
     before = world_snapshot(client)
 
-    client.post(VALIDATIONS, json=CREATE_BODY, headers={FAULT: fault})
+    client.post(VALIDATIONS, json=create_body, headers={FAULT: fault})
 
     assert world_snapshot(client) == before
 
 
-def test_dropped_create_adds_no_record_and_moves_no_clock(client: httpx.Client) -> None:
+def test_dropped_create_adds_no_record_and_moves_no_clock(
+    client: httpx.Client, create_body: Json
+) -> None:
     before = world_snapshot(client)
 
     with pytest.raises(httpx.TransportError):
-        client.post(VALIDATIONS, json=CREATE_BODY, headers={FAULT: "reset"})
+        client.post(VALIDATIONS, json=create_body, headers={FAULT: "reset"})
 
     assert world_snapshot(client) == before
 
 
-def test_faulted_create_sends_no_webhook(client: httpx.Client) -> None:
-    body = CREATE_BODY | {"webhookUrl": "https://example.com/webhook"}
+def test_faulted_create_sends_no_webhook(client: httpx.Client, create_body: Json) -> None:
+    body = create_body | {"webhookUrl": "https://example.com/webhook"}
 
     client.post(VALIDATIONS, json=body, headers={FAULT: "503"})
 
     assert get_answer(client, "/__mock__/webhooks", "WebhookDeliveryList")["data"] == []
 
 
-def test_latency_header_still_answers_normally(client: httpx.Client) -> None:
-    response = client.post(VALIDATIONS, json=CREATE_BODY, headers={LATENCY: "150"})
+def test_latency_header_still_answers_normally(client: httpx.Client, create_body: Json) -> None:
+    response = client.post(VALIDATIONS, json=create_body, headers={LATENCY: "150"})
 
     assert response.status_code == 200, response.text
     assert response.json()["data"]["status"] == "new"
@@ -142,10 +151,12 @@ def test_invalid_fault_header_is_refused_naming_the_header(
     assert header.lower() in body["error"].lower()
 
 
-def test_invalid_fault_header_on_a_create_adds_no_record(client: httpx.Client) -> None:
+def test_invalid_fault_header_on_a_create_adds_no_record(
+    client: httpx.Client, create_body: Json
+) -> None:
     before = world_snapshot(client)
 
-    client.post(VALIDATIONS, json=CREATE_BODY, headers={FAULT: "418"})
+    client.post(VALIDATIONS, json=create_body, headers={FAULT: "418"})
 
     assert world_snapshot(client) == before
 

@@ -20,10 +20,12 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
+from tests.answers import seeded_flow
 from tests.fuzzing import (
     NO_ANSWER,
     NOT_ENVELOPE,
     UNKNOWN_HEADER_ACCEPTED,
+    UNKNOWN_ID,
     UNREQUESTED_5XX,
     Answer,
     FuzzCase,
@@ -40,7 +42,6 @@ from tests.fuzzing import (
 )
 from verifik_mock import Settings, create_app
 from verifik_mock.data_files import data_folder
-from verifik_mock.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
 from verifik_mock.http.dashboard_actions import ACTIONS
 from verifik_mock.server import serve_in_thread
 from verifik_mock.tokens import encode
@@ -84,7 +85,8 @@ def listed_ids(http: httpx.Client, path: str) -> tuple[str, ...]:
 def created_validations(http: httpx.Client) -> list[dict[str, Any]]:
     """Fresh validations, with unused sessions for validate and hosted pages to open; some
     return to a ``redirectUrl`` with odd parts, which the hosted page then appends to."""
-    body = {"project": PROJECT_ID, "projectFlow": PROJECT_FLOW_ID, "type": "validation"}
+    flow = seeded_flow(http, "validation")
+    body = {"project": flow["project"], "projectFlow": flow["_id"], "type": "validation"}
     returns: list[dict[str, str]] = [{}, *({"redirectUrl": url} for url in RETURN_URLS)]
     answers = [
         http.post(
@@ -108,6 +110,7 @@ def gather_world(base_url: str, settings: Settings) -> World:
         ids = {
             "validation": listed_ids(http, "/v2/biometric-validations"),
             "document": listed_ids(http, "/v2/document-liveness"),
+            "project": listed_ids(http, "/v2/projects"),
             "flow": listed_ids(http, "/v2/project-flows"),
             "delivery": tuple(d["id"] for d in http.get("/__mock__/webhooks").json()["data"]),
             "asset": tuple(sorted(set(re.findall(r"docs/assets/([\w.-]+)\?", docs)))),
@@ -241,9 +244,14 @@ def test_fuzzed_requests_reach_the_server_byte_for_byte() -> None:
         client_ids={tenant: f"fuzz-{tenant}" for tenant in TENANTS},
         signing_secret=SIGNING_SECRET,
         admin_token=ADMIN_TOKEN,
-        ids={"validation": ("biometric_validation_123456789",), "action": tuple(ACTIONS)},
+        ids={
+            "validation": (UNKNOWN_ID,),
+            "project": (UNKNOWN_ID,),
+            "flow": (UNKNOWN_ID,),
+            "action": tuple(ACTIONS),
+        },
         session_tokens=(client_token("session", settings),),
-        hosted_pages=("/__mock__/hosted/fuzz-api/biometric_validation_123456789?token=t",),
+        hosted_pages=(f"/__mock__/hosted/fuzz-api/{UNKNOWN_ID}?token=t",),
     )
     cases = list(plan(endpoints_of(create_app(settings)), world, SEED, REQUESTS_PER_CONFIG))
     with serve_in_thread(app) as server, httpcore.ConnectionPool() as pool:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.answers import Json, assert_error, create_example_validation
+from tests.answers import Json, assert_error, create_example_validation, seeded_flow
 from tests.conftest import MockWith
 from verifik_mock import Settings
 from verifik_mock.domain.tenancy import client_id_for_token
@@ -56,10 +56,11 @@ def test_a_validation_url_is_built_from_the_served_address_not_the_host_header(
 
 
 def create_example_validation_with(client: httpx.Client, headers: dict[str, str]) -> Json:
-    """The pages' example create, sent with extra ``headers``."""
+    """An onboarding with an email invitation on the seeded flow, sent with extra ``headers``."""
+    flow = seeded_flow(client)
     body = {
-        "project": "project_123456789",
-        "projectFlow": "flow_123456789",
+        "project": flow["project"],
+        "projectFlow": flow["_id"],
         "identifier": "ana@example.com",
         "type": "onboarding",
         "sendViaEmail": True,

@@ -7,14 +7,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.answers import Json, assert_error
+from tests.answers import Json, assert_error, load_page_examples
 from tests.contract_schema import assert_matches_schema
 from verifik_mock.domain.tenancy import client_id_for_token
 
 PROJECTS = "/v2/projects"
 PROJECT_FLOWS = "/v2/project-flows"
-PAGE_PROJECT = "project_123456789"
-PAGE_FLOW = "flow_123456789"
 FLOW_TYPES = {"validation", "login", "onboarding"}
 
 
@@ -65,9 +63,8 @@ def list_flows(client: httpx.Client, **params: Any) -> list[Json]:
 
 
 def seeded_project_id(client: httpx.Client) -> str:
-    """The id of the seeded project that is not the pages' example."""
-    (project,) = [p for p in list_projects(client) if p["_id"] != PAGE_PROJECT]
-    project_id: str = project["_id"]
+    """The id of the seeded project, the tenant's first (and, unless a test adds one, only)."""
+    project_id: str = list_projects(client)[-1]["_id"]
     return project_id
 
 
@@ -79,13 +76,10 @@ def ids(records: list[Json]) -> list[str]:
 # ---- the seeded world ---------------------------------------------------------------------
 
 
-def test_seeded_world_has_one_project_plus_the_page_example_project(
-    client: httpx.Client, token: str
-) -> None:
+def test_seeded_world_has_one_project(client: httpx.Client, token: str) -> None:
     projects = list_projects(client)
 
-    assert len(projects) == 2
-    assert PAGE_PROJECT in ids(projects)
+    assert len(projects) == 1
     assert {project["client"] for project in projects} == {client_id_for_token(token)}
 
 
@@ -99,17 +93,31 @@ def test_seeded_project_has_one_active_flow_of_each_type(client: httpx.Client) -
 def test_seeded_flows_have_the_default_thresholds_and_a_collection(client: httpx.Client) -> None:
     flows = list_flows(client)
 
-    assert PAGE_FLOW in ids(flows)
+    assert len(flows) == len(FLOW_TYPES)
     for flow in flows:
         assert flow["livenessMinScore"] == 0.55
         assert flow["searchMinScore"] == 0.85
         assert flow["assignedCollection"]
 
 
-def test_page_example_flow_belongs_to_the_page_example_project(client: httpx.Client) -> None:
-    flow = answer_data(client.get(f"{PROJECT_FLOWS}/{PAGE_FLOW}"), "ProjectFlowResponse")
+def test_page_examples_add_the_page_example_project_beside_the_seeded_one(
+    client: httpx.Client,
+) -> None:
+    seeded = list_projects(client)
 
-    assert flow["project"] == PAGE_PROJECT
+    loaded = load_page_examples(client)
+
+    assert ids(list_projects(client)) == [loaded["project"], *ids(seeded)]
+
+
+def test_page_example_flow_belongs_to_the_page_example_project(client: httpx.Client) -> None:
+    loaded = load_page_examples(client)
+
+    flow = answer_data(
+        client.get(f"{PROJECT_FLOWS}/{loaded['projectFlow']}"), "ProjectFlowResponse"
+    )
+
+    assert flow["project"] == loaded["project"] == "project_123456789"
     assert flow["name"] == "Example Flow"
     assert flow["type"] == "onboarding"
 
@@ -132,24 +140,26 @@ def test_created_project_is_listed_first(client: httpx.Client) -> None:
     projects = list_projects(client)
 
     assert projects[0] == project
-    assert len(projects) == 3
+    assert len(projects) == 2
 
 
 # ---- project flows ------------------------------------------------------------------------
 
 
 def test_create_flow_keeps_its_own_thresholds(client: httpx.Client) -> None:
-    flow = create_flow(client, PAGE_PROJECT, livenessMinScore=0.8, searchMinScore=0.9)
+    project = seeded_project_id(client)
+
+    flow = create_flow(client, project, livenessMinScore=0.8, searchMinScore=0.9)
 
     assert flow["livenessMinScore"] == 0.8
     assert flow["searchMinScore"] == 0.9
-    assert flow["project"] == PAGE_PROJECT
+    assert flow["project"] == project
     assert flow["type"] == "login"
     assert flow["status"] == "active"
 
 
 def test_create_flow_defaults_to_verifiks_thresholds(client: httpx.Client) -> None:
-    flow = create_flow(client, PAGE_PROJECT)
+    flow = create_flow(client, seeded_project_id(client))
 
     assert flow["livenessMinScore"] == 0.55
     assert flow["searchMinScore"] == 0.85
@@ -158,13 +168,13 @@ def test_create_flow_defaults_to_verifiks_thresholds(client: httpx.Client) -> No
 def test_flow_without_a_collection_searches_the_seeded_collection(client: httpx.Client) -> None:
     (seeded,) = list_flows(client, type="validation")
 
-    flow = create_flow(client, PAGE_PROJECT)
+    flow = create_flow(client, seeded_project_id(client))
 
     assert flow["assignedCollection"] == seeded["assignedCollection"]
 
 
 def test_created_flow_is_retrievable(client: httpx.Client) -> None:
-    flow = create_flow(client, PAGE_PROJECT, livenessMinScore=0.7, searchMinScore=0.95)
+    flow = create_flow(client, seeded_project_id(client), livenessMinScore=0.7, searchMinScore=0.95)
 
     response = client.get(f"{PROJECT_FLOWS}/{flow['_id']}")
 
@@ -178,7 +188,7 @@ def test_retrieve_of_an_unknown_flow_answers_not_found(client: httpx.Client) -> 
 
 
 def test_created_flow_is_listed_first(client: httpx.Client) -> None:
-    flow = create_flow(client, PAGE_PROJECT)
+    flow = create_flow(client, seeded_project_id(client))
 
     assert list_flows(client)[0] == flow
 
@@ -186,7 +196,7 @@ def test_created_flow_is_listed_first(client: httpx.Client) -> None:
 def test_flow_list_filters_by_project(client: httpx.Client) -> None:
     project = create_project(client)
     flow = create_flow(client, project["_id"])
-    create_flow(client, PAGE_PROJECT)
+    create_flow(client, seeded_project_id(client))
 
     assert ids(list_flows(client, project=project["_id"])) == [flow["_id"]]
 
@@ -202,13 +212,13 @@ def test_flow_list_filters_by_type(client: httpx.Client, flow_type: str) -> None
 
 
 def test_flow_list_filters_by_status(client: httpx.Client) -> None:
-    paused = create_flow(client, PAGE_PROJECT, status="paused")
-    draft = create_flow(client, PAGE_PROJECT, status="draft")
+    paused = create_flow(client, seeded_project_id(client), status="paused")
+    draft = create_flow(client, seeded_project_id(client), status="draft")
 
     assert ids(list_flows(client, status="paused")) == [paused["_id"]]
     assert ids(list_flows(client, status="draft")) == [draft["_id"]]
     assert {flow["status"] for flow in list_flows(client, status="active")} == {"active"}
-    assert len(list_flows(client, status="active")) == 4
+    assert len(list_flows(client, status="active")) == len(FLOW_TYPES)
 
 
 def test_flow_list_filters_compose(client: httpx.Client) -> None:
@@ -236,9 +246,10 @@ def test_created_flow_accepts_a_validation(client: httpx.Client) -> None:
 
 
 def test_paused_flow_refuses_validations(client: httpx.Client) -> None:
-    flow = create_flow(client, PAGE_PROJECT, status="paused")
+    project = seeded_project_id(client)
+    flow = create_flow(client, project, status="paused")
 
-    response = post_validation(client, PAGE_PROJECT, flow["_id"])
+    response = post_validation(client, project, flow["_id"])
 
     assert_error(response, 409, "INVALID_PROJECT_FLOW")
 

@@ -20,7 +20,9 @@ pytest_plugins = ["pytester"]
 
 FACE_PASS = Path(__file__).parents[1] / "fixtures" / "images" / "face-pass.png"
 VALIDATIONS = "/v2/biometric-validations"
-MARKER_ARGUMENTS = "seed, liveness_score, search_score, fault, latency_ms, fixture, wire"
+MARKER_ARGUMENTS = (
+    "seed, liveness_score, search_score, fault, latency_ms, fixture, wire, page_examples"
+)
 RunPytest = Callable[..., pytest.RunResult]
 
 
@@ -312,6 +314,41 @@ def test_marker_sets_scores_faults_latency_and_fixture(
     result = run_pytest()
 
     result.assert_outcomes(passed=5)
+
+
+def test_marker_page_examples_lets_a_pages_example_work_as_written(
+    pytester: pytest.Pytester, run_pytest: RunPytest
+) -> None:
+    pytester.makepyfile(
+        test_pages="""
+        import pytest
+
+        PAGE_CREATE = {
+            "project": "project_123456789",
+            "projectFlow": "flow_123456789",
+            "identifier": "user@example.com",
+            "type": "validation",
+        }
+
+
+        @pytest.mark.verifik(page_examples=True)
+        def test_the_create_pages_ids_work(verifik):
+            answer = verifik.http.post("/v2/biometric-validations", json=PAGE_CREATE)
+            assert answer.status_code == 200, answer.text
+            assert verifik.project_flows["onboarding"]["_id"] != PAGE_CREATE["projectFlow"]
+            assert verifik.project != PAGE_CREATE["project"]
+
+
+        def test_without_it_they_are_refused_as_verifik_refuses_them(verifik):
+            answer = verifik.http.post("/v2/biometric-validations", json=PAGE_CREATE)
+            assert answer.status_code == 409, answer.text
+            assert answer.json()["code"] == "INVALID_PROJECT_FLOW"
+        """
+    )
+
+    result = run_pytest()
+
+    result.assert_outcomes(passed=2)
 
 
 WORLD = """

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tests.answers import assert_error, create_example_validation
+from tests.answers import assert_error, create_example_validation, seeded_flow
 from tests.redis_server import RedisServer
 from verifik_mock import Settings, create_app
 from verifik_mock.samples import sample_image
@@ -102,9 +102,10 @@ def a_session_of_requests(clients: list[httpx.Client]) -> list[bytes]:
     senders = itertools.cycle(clients)
     answers = []
     image = {"image": base64.b64encode(sample_image("face-pass")).decode()}
+    flow = seeded_flow(clients[0])
     for _ in range(3):
         created = next(senders).post(VALIDATIONS, json={
-            "project": "project_123456789", "projectFlow": "flow_123456789",
+            "project": flow["project"], "projectFlow": flow["_id"],
             "identifier": "ana@example.com", "type": "onboarding",
         })  # fmt: skip
         answers.append(created.content)

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.answers import create_example_validation
+from tests.answers import create_example_validation, create_onboarding_on, seeded_flow
 from tests.ports import free_port, wait_for_port
 from tests.serve_process import VERIFIK_MOCK, serve_process, write_until_refused
 from verifik_mock import Settings, create_app
@@ -31,6 +31,7 @@ from verifik_mock.state.rows import rows_written
 from verifik_mock.state.sqlite import SqliteEngine
 
 AUTH = {"Authorization": "Bearer state-file-team"}
+OTHER_AUTH = {"Authorization": "Bearer state-file-other-team"}
 
 
 def list_bodies(http: httpx.Client) -> list[bytes]:
@@ -100,10 +101,11 @@ def test_a_kill_9_during_writes_loses_no_acknowledged_write(tmp_path: Path) -> N
     assert set(acknowledged) <= stored
 
 
-def rows_of_turn(state_file: Path, turn: int) -> list[tuple[str, str]]:
-    """The (kind, id) of the records a turn of the state file wrote."""
+def rows_of_turn(state_file: Path, client_id: str, turn: int) -> list[tuple[str, str]]:
+    """The (kind, id) of the records a turn of the client's tenant wrote to the state file."""
     with closing(sqlite3.connect(state_file)) as db:
-        return db.execute("SELECT kind, id FROM records WHERE turn = ?", (turn,)).fetchall()
+        query = "SELECT kind, id FROM records WHERE client_id = ? AND turn = ?"
+        return db.execute(query, (client_id, turn)).fetchall()
 
 
 @pytest.mark.parametrize("seeded", [0, 2_000])
@@ -115,13 +117,18 @@ def test_a_write_stores_only_the_rows_it_changed_however_large_the_tenant(
     with (
         serve_in_thread(create_app(settings), port=free_port()) as mock,
         httpx.Client(base_url=mock.base_url, headers=AUTH) as http,
+        httpx.Client(base_url=mock.base_url, headers=OTHER_AUTH) as other,
     ):
-        create_example_validation(http)  # the first write stores the seeded world whole
-        created = create_example_validation(http)
+        # Every tenant of one seed holds the same ids: read another's, so this tenant's first
+        # request is its first write (reading a large world lapses, and writes, its due ones).
+        flow = seeded_flow(other)
+        create_onboarding_on(http, flow)  # the first write stores the world whole
+        created = create_onboarding_on(http, flow)
     with closing(sqlite3.connect(state_file)) as db:
-        [(turns,)] = db.execute("SELECT turns FROM tenants").fetchall()
+        query = "SELECT turns FROM tenants WHERE client_id = ?"
+        [(turns,)] = db.execute(query, (created["client"],)).fetchall()
     assert turns == 1
-    written = rows_of_turn(state_file, turns)
+    written = rows_of_turn(state_file, created["client"], turns)
     assert sorted(kind for kind, _ in written) == ["liveness_sessions", "validations"]
     assert ("validations", created["_id"]) in written
 

@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.answers import Json, load_page_examples, seeded_flow
 from tests.contract_schema import assert_matches_schema
 from verifik_mock import Settings, create_app
-from verifik_mock.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID, VALIDATION_ID
 from verifik_mock.server import RunningServer, serve_in_thread
 from verifik_mock.tokens import encode
 
@@ -31,36 +31,42 @@ HEX_CLIENT_ID = re.compile(r"[0-9a-f]{24}")
 PNG_BASE64 = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(64))).decode()
 
 
+def validation_body(client: httpx.Client) -> Json:
+    """A login validation on the client's seeded login flow."""
+    flow = seeded_flow(client, "login")
+    return {
+        "project": flow["project"],
+        "projectFlow": flow["_id"],
+        "identifier": "tenant-a@example.com",
+        "type": "login",
+    }
+
+
+def document_liveness_body(client: httpx.Client) -> Json:
+    """A document-liveness check of a small PNG."""
+    return {"image": PNG_BASE64, "validatePrintedCopy": True}
+
+
+def flow_body(client: httpx.Client) -> Json:
+    """A validation flow in the client's seeded project."""
+    project = seeded_flow(client, "validation")["project"]
+    return {"project": project, "name": "Tenant A flow", "type": "validation"}
+
+
 @dataclass(frozen=True)
 class Resource:
     """A kind of record a client creates, lists and retrieves."""
 
     path: str
-    body: dict[str, Any]
+    body: Callable[[httpx.Client], Json]
+    """The body of a create by a client (ids of its own seeded records in it)."""
     not_found_code: str
 
 
 RESOURCES = [
-    Resource(
-        VALIDATIONS,
-        {
-            "project": PROJECT_ID,
-            "projectFlow": PROJECT_FLOW_ID,
-            "identifier": "tenant-a@example.com",
-            "type": "login",
-        },
-        "BIOMETRIC_VALIDATION_NOT_FOUND",
-    ),
-    Resource(
-        DOCUMENT_LIVENESS,
-        {"image": PNG_BASE64, "validatePrintedCopy": True},
-        "DOCUMENT_LIVENESS_NOT_FOUND",
-    ),
-    Resource(
-        PROJECT_FLOWS,
-        {"project": PROJECT_ID, "name": "Tenant A flow", "type": "validation"},
-        "PROJECT_FLOW_NOT_FOUND",
-    ),
+    Resource(VALIDATIONS, validation_body, "BIOMETRIC_VALIDATION_NOT_FOUND"),
+    Resource(DOCUMENT_LIVENESS, document_liveness_body, "DOCUMENT_LIVENESS_NOT_FOUND"),
+    Resource(PROJECT_FLOWS, flow_body, "PROJECT_FLOW_NOT_FOUND"),
 ]
 RESOURCE_IDS = ["biometric-validation", "document-liveness", "project-flow"]
 
@@ -143,7 +149,7 @@ def signed_server() -> Iterator[RunningServer]:
 def test_record_created_by_one_tenant_is_not_in_anothers_list(
     client: httpx.Client, other_client: httpx.Client, resource: Resource
 ) -> None:
-    record = create(client, resource.path, resource.body)
+    record = create(client, resource.path, resource.body(client))
     assert record["_id"] in listed_ids(client, resource.path)
     assert record["_id"] not in listed_ids(other_client, resource.path)
 
@@ -152,7 +158,7 @@ def test_record_created_by_one_tenant_is_not_in_anothers_list(
 def test_record_of_another_tenant_reads_as_not_found(
     client: httpx.Client, other_client: httpx.Client, resource: Resource
 ) -> None:
-    record_path = f"{resource.path}/{create(client, resource.path, resource.body)['_id']}"
+    record_path = f"{resource.path}/{create(client, resource.path, resource.body(client))['_id']}"
     assert client.get(record_path).status_code == 200
     response = other_client.get(record_path)
     assert response.status_code == 404, response.text
@@ -172,8 +178,10 @@ def test_project_created_by_one_tenant_is_not_in_anothers_list(
 def test_each_tenant_holds_its_own_copy_of_the_page_examples(
     client: httpx.Client, other_client: httpx.Client
 ) -> None:
-    mine = client.get(f"{VALIDATIONS}/{VALIDATION_ID}").json()["data"]
-    theirs = other_client.get(f"{VALIDATIONS}/{VALIDATION_ID}").json()["data"]
+    validation_id = load_page_examples(client)["biometricValidation"]
+    load_page_examples(other_client)
+    mine = client.get(f"{VALIDATIONS}/{validation_id}").json()["data"]
+    theirs = other_client.get(f"{VALIDATIONS}/{validation_id}").json()["data"]
     assert mine["client"] == client_id_of(client)
     assert theirs["client"] == client_id_of(other_client)
     assert mine["client"] != theirs["client"]
@@ -188,7 +196,7 @@ def test_jwts_with_the_same_client_id_share_one_tenant(server: RunningServer) ->
     bob = jwt_authorization(client_id, "secret-b", sub="bob")
     assert alice != bob
     with connect(server, alice) as first, connect(server, bob) as second:
-        record = create(first, VALIDATIONS, RESOURCES[0].body)
+        record = create(first, VALIDATIONS, validation_body(first))
         assert second.get(f"{VALIDATIONS}/{record['_id']}").status_code == 200
         assert record["_id"] in listed_ids(second, VALIDATIONS)
 
@@ -196,7 +204,7 @@ def test_jwts_with_the_same_client_id_share_one_tenant(server: RunningServer) ->
 def test_records_carry_the_jwt_client_id_as_their_client(server: RunningServer) -> None:
     client_id = new_client_id()
     with connect(server, jwt_authorization(client_id)) as http:
-        assert create(http, VALIDATIONS, RESOURCES[0].body)["client"] == client_id
+        assert create(http, VALIDATIONS, validation_body(http))["client"] == client_id
         assert client_id_of(http) == client_id
 
 
@@ -216,7 +224,7 @@ def test_jwt_is_accepted_under_each_scheme_verifik_takes(
 def test_same_plain_token_always_names_the_same_tenant(
     server: RunningServer, client: httpx.Client, token: str
 ) -> None:
-    record = create(client, VALIDATIONS, RESOURCES[0].body)
+    record = create(client, VALIDATIONS, validation_body(client))
     with connect(server, f"Bearer {token}") as again:
         assert again.get(f"{VALIDATIONS}/{record['_id']}").status_code == 200
         assert client_id_of(again) == record["client"]
@@ -251,7 +259,7 @@ def test_tokens_sharing_a_long_prefix_name_different_tenants(
     first_token, second_token = authorizations()
     assert first_token[:40] == second_token[:40]
     with connect(server, first_token) as first, connect(server, second_token) as second:
-        record = create(first, VALIDATIONS, RESOURCES[0].body)
+        record = create(first, VALIDATIONS, validation_body(first))
         seen_by_second = second.get(f"{VALIDATIONS}/{record['_id']}")
         second_client = client_id_of(second)
 
@@ -343,7 +351,7 @@ def test_seeded_world_does_not_depend_on_other_tenants_or_request_order(
     tenant_a, tenant_b = "Bearer tenant-a", "Bearer tenant-b"
     with connect(crowded, tenant_b) as b:
         list_bodies(b, LIST_PATHS)
-        create(b, VALIDATIONS, RESOURCES[0].body)
+        create(b, VALIDATIONS, validation_body(b))
     with connect(crowded, tenant_a) as a:
         seen_after_b = list_bodies(a, LIST_PATHS)
     with connect(quiet, tenant_a) as a:

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tests.answers import Json, assert_error, get_answer
+from tests.answers import Json, assert_error, get_answer, seeded_flow
 from tests.contract_schema import assert_matches_schema
 from tests.sample_images import face_png
 from verifik_mock import Settings, create_app
@@ -37,7 +37,6 @@ VALIDATE = "/v2/biometric-validations/validate"
 DOCUMENT_LIVENESS = "/v2/document-liveness"
 SCENARIOS = "/__mock__/scenarios"
 WEBHOOKS = "/__mock__/webhooks"
-PAGE_PROJECT = "project_123456789"
 IMAGES = Path(__file__).parents[1] / "fixtures" / "images"
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 RESPONSE_ID = re.compile(r"^[A-Z0-9]{5}$")
@@ -151,13 +150,6 @@ def sample(name: str) -> bytes:
 def encoded(image: bytes) -> str:
     """``image`` as the raw base64 validate takes."""
     return base64.b64encode(image).decode()
-
-
-def seeded_flow(http: httpx.Client, flow_type: str) -> Json:
-    """The tenant's seeded active flow of ``flow_type``."""
-    flows = get_answer(http, "/v2/project-flows", "ProjectFlowList", type=flow_type)["data"]
-    seeded: Json = flows[-1]
-    return seeded
 
 
 def create_validation(http: httpx.Client, flow: Json, identifier: str = ANA, **extra: Any) -> Json:
@@ -675,7 +667,7 @@ def test_custom_flow_judges_liveness_by_its_own_min_score(
     client: httpx.Client, header: str, status: int
 ) -> None:
     body = {
-        "project": PAGE_PROJECT,
+        "project": seeded_flow(client, "onboarding")["project"],
         "name": "Strict onboarding",
         "type": "onboarding",
         "livenessMinScore": 0.9,

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.answers import Json, assert_error, get_answer
+from tests.answers import Json, assert_error, get_answer, load_page_examples, seeded_flow
 from tests.contract_schema import assert_matches_schema
 from verifik_mock.contract_file import load_contract
 from verifik_mock.domain.tenancy import client_id_for_token
@@ -21,8 +21,6 @@ from verifik_mock.domain.tenancy import client_id_for_token
 VALIDATIONS = "/v2/biometric-validations"
 VALIDATE = "/v2/biometric-validations/validate"
 FACE_PASS = Path(__file__).parents[1] / "fixtures" / "images" / "face-pass.png"
-PAGE_PROJECT = "project_123456789"
-PAGE_FLOW = "flow_123456789"
 PAGE_VALIDATION = "biometric_validation_123456789"
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 STATUSES = {"new", "pending", "completed", "failed", "expired"}
@@ -91,10 +89,11 @@ def as_stored(created: Json) -> Json:
 
 
 def create_validation(client: httpx.Client, **overrides: Any) -> Json:
-    """Create a validation in the pages' example project and flow; its record."""
+    """Create a validation on the seeded validation flow and its project; its record."""
+    flow = seeded_flow(client, "validation")
     body = {
-        "project": PAGE_PROJECT,
-        "projectFlow": PAGE_FLOW,
+        "project": flow["project"],
+        "projectFlow": flow["_id"],
         "identifier": "ana@example.com",
         "type": "validation",
     } | overrides
@@ -142,11 +141,12 @@ def instant(timestamp: str) -> datetime:
 def test_create_answers_a_new_validation_in_the_pages_shape(
     client: httpx.Client, token: str
 ) -> None:
+    flow = seeded_flow(client, "login")
     response = client.post(
         VALIDATIONS,
         json={
-            "project": PAGE_PROJECT,
-            "projectFlow": PAGE_FLOW,
+            "project": flow["project"],
+            "projectFlow": flow["_id"],
             "identifier": "ana@example.com",
             "type": "login",
         },
@@ -159,8 +159,8 @@ def test_create_answers_a_new_validation_in_the_pages_shape(
     record = body["data"]
     assert OBJECT_ID.match(record["_id"])
     assert record["client"] == client_id_for_token(token)
-    assert record["project"] == PAGE_PROJECT
-    assert record["projectFlow"] == PAGE_FLOW
+    assert record["project"] == flow["project"]
+    assert record["projectFlow"] == flow["_id"]
     assert record["identifier"] == "ana@example.com"
     assert record["type"] == "login"
     assert record["status"] == "new"
@@ -201,18 +201,6 @@ def test_created_validation_is_listed_first_by_default(client: httpx.Client) -> 
     created = create_validation(client)
 
     assert list_validations(client)["data"][0] == as_stored(created)
-
-
-def test_create_page_example_body_is_accepted_with_the_pages_values(
-    client: httpx.Client,
-) -> None:
-    response = client.post(VALIDATIONS, json=CREATE_PAGE_BODY)
-
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert_matches_schema(body, create_answer_schema())
-    record = body["data"]
-    assert {name: record.get(name) for name in CREATE_PAGE_RECORD} == CREATE_PAGE_RECORD
 
 
 # ---- expiry -------------------------------------------------------------------------------
@@ -265,9 +253,39 @@ def test_seeded_validations_belong_to_the_tenants_client(client: httpx.Client, t
     assert {record["client"] for record in all_validations(client)} == {client_id_for_token(token)}
 
 
+def test_seeded_world_holds_none_of_the_pages_placeholder_records(client: httpx.Client) -> None:
+    response = client.get(f"{VALIDATIONS}/{PAGE_VALIDATION}")
+
+    assert_error(response, 404, "BIOMETRIC_VALIDATION_NOT_FOUND")
+
+
+def test_create_page_example_body_is_refused_without_the_page_examples(
+    client: httpx.Client,
+) -> None:
+    response = client.post(VALIDATIONS, json=CREATE_PAGE_BODY)
+
+    assert_error(response, 409, "INVALID_PROJECT_FLOW")
+
+
+def test_create_page_example_body_is_accepted_with_the_pages_values(
+    client: httpx.Client,
+) -> None:
+    load_page_examples(client)
+
+    response = client.post(VALIDATIONS, json=CREATE_PAGE_BODY)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert_matches_schema(body, create_answer_schema())
+    record = body["data"]
+    assert {name: record.get(name) for name in CREATE_PAGE_RECORD} == CREATE_PAGE_RECORD
+
+
 def test_page_example_validation_retrieves_with_the_retrieve_pages_values(
     client: httpx.Client, token: str
 ) -> None:
+    load_page_examples(client)
+
     record = retrieve_validation(
         client,
         PAGE_VALIDATION,
@@ -283,10 +301,20 @@ def test_page_example_validation_retrieves_with_the_retrieve_pages_values(
 # ---- retrieve -------------------------------------------------------------------------------
 
 
-def test_retrieve_with_a_matching_where_filter_answers_the_record(client: httpx.Client) -> None:
-    record = retrieve_validation(client, PAGE_VALIDATION, where_status="completed")
+@pytest.fixture
+def completed(client: httpx.Client) -> Json:
+    """A validation (type ``validation``, for ana@example.com) completed by validate."""
+    created = create_validation(client)
+    complete_by_validate(client, created)
+    return created
 
-    assert record["_id"] == PAGE_VALIDATION
+
+def test_retrieve_with_a_matching_where_filter_answers_the_record(
+    client: httpx.Client, completed: Json
+) -> None:
+    record = retrieve_validation(client, completed["_id"], where_status="completed")
+
+    assert record["_id"] == completed["_id"]
 
 
 @pytest.mark.parametrize(
@@ -301,9 +329,9 @@ def test_retrieve_with_a_matching_where_filter_answers_the_record(client: httpx.
     ],
 )
 def test_retrieve_with_a_where_filter_the_record_fails_answers_not_found(
-    client: httpx.Client, name: str, value: str
+    client: httpx.Client, completed: Json, name: str, value: str
 ) -> None:
-    response = client.get(f"{VALIDATIONS}/{PAGE_VALIDATION}", params={name: value})
+    response = client.get(f"{VALIDATIONS}/{completed['_id']}", params={name: value})
 
     body = assert_error(response, 404, "BIOMETRIC_VALIDATION_NOT_FOUND")
     assert body["error"] == "Biometric validation not found"
@@ -320,10 +348,21 @@ def test_retrieve_of_an_unknown_id_answers_not_found(client: httpx.Client) -> No
 FILTERED_FIELDS = ["status", "type", "project", "projectFlow", "livenessSession", "identifier"]
 
 
+def create_in_a_project_of_its_own(client: httpx.Client) -> Json:
+    """A validation in a new project and flow (the seeded ones are the tenant's only ones)."""
+    project = client.post("/v2/projects", json={"name": "Second app"}).json()["data"]
+    flow = client.post(
+        "/v2/project-flows",
+        json={"project": project["_id"], "name": "Second app flow", "type": "validation"},
+    ).json()["data"]
+    return create_validation(client, project=project["_id"], projectFlow=flow["_id"])
+
+
 @pytest.mark.parametrize("field", FILTERED_FIELDS)
 def test_where_filter_lists_exactly_the_validations_with_that_value(
     client: httpx.Client, field: str
 ) -> None:
+    create_in_a_project_of_its_own(client)
     everything = all_validations(client)
     values = [record[field] for record in everything]
     rarest = min(values, key=values.count)
@@ -386,8 +425,8 @@ def test_where_filters_compose_with_each_other(client: httpx.Client) -> None:
         client,
         where_identifier="composer@example.com",
         where_type="login",
-        where_project=PAGE_PROJECT,
-        where_projectFlow=PAGE_FLOW,
+        where_project=wanted[0]["project"],
+        where_projectFlow=wanted[0]["projectFlow"],
         where_status="new",
     )
 
@@ -519,9 +558,9 @@ def test_populates_replace_ids_by_objects_on_retrieve(client: httpx.Client) -> N
 
     assert_populated(populated, as_stored(created))
     assert populated["projectFlow"] == {
-        "_id": PAGE_FLOW,
-        "name": "Example Flow",
-        "type": "onboarding",
+        "_id": created["projectFlow"],
+        "name": "Validation flow",
+        "type": "validation",
     }
 
 
@@ -533,7 +572,7 @@ def test_populated_liveness_session_of_a_new_validation_is_active(client: httpx.
     session = populated["livenessSession"]
     assert session["status"] == "active"
     assert session["identifier"] == "session@example.com"
-    assert session["projectFlow"] == PAGE_FLOW
+    assert session["projectFlow"] == created["projectFlow"]
 
 
 def test_populates_replace_ids_by_objects_on_list(client: httpx.Client) -> None:
@@ -551,7 +590,7 @@ def test_populates_only_the_relations_asked_for(client: httpx.Client) -> None:
 
     populated = retrieve_validation(client, created["_id"], **{"populates[]": ["project"]})
 
-    assert populated["project"]["_id"] == PAGE_PROJECT
+    assert populated["project"]["_id"] == created["project"]
     assert populated["client"] == created["client"]
-    assert populated["projectFlow"] == PAGE_FLOW
+    assert populated["projectFlow"] == created["projectFlow"]
     assert populated["livenessSession"] == created["livenessSession"]

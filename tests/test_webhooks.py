@@ -22,9 +22,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tests.answers import Json, create_example_validation, get_answer
+from tests.answers import Json, create_example_validation, get_answer, seeded_flow
 from verifik_mock import Settings, create_app, tokens
-from verifik_mock.domain.page_examples import PROJECT_ID
 from verifik_mock.journal import RequestJournal
 from verifik_mock.models.control import WebhookDelivery
 from verifik_mock.models.webhook_event import WebhookEvent
@@ -368,9 +367,10 @@ def test_flow_webhook_url_is_used_when_the_validation_has_none(
 ) -> None:
     receiver = Receiver()
     url = hook_url(start_receiver(receiver))
+    project = seeded_flow(fast_client)["project"]
     flow = fast_client.post(
         "/v2/project-flows",
-        json={"project": PROJECT_ID, "name": "Hooked", "type": "validation", "webhookUrl": url},
+        json={"project": project, "name": "Hooked", "type": "validation", "webhookUrl": url},
     )
     assert flow.status_code == 200, flow.text
     _, delivery = create_and_settle(fast_client, projectFlow=flow.json()["data"]["_id"])
@@ -387,9 +387,10 @@ def test_validation_webhook_url_wins_over_the_flows(
     flow_receiver, validation_receiver = Receiver(), Receiver()
     flow_url = hook_url(start_receiver(flow_receiver))
     validation_url = hook_url(start_receiver(validation_receiver))
+    project = seeded_flow(fast_client)["project"]
     flow = fast_client.post(
         "/v2/project-flows",
-        json={"project": PROJECT_ID, "name": "Hooked", "type": "login", "webhookUrl": flow_url},
+        json={"project": project, "name": "Hooked", "type": "login", "webhookUrl": flow_url},
     ).json()["data"]
     _, delivery = create_and_settle(fast_client, projectFlow=flow["_id"], webhookUrl=validation_url)
 

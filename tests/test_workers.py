@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.answers import seeded_flow
 from tests.ports import free_port, wait_for_port
 
 VERIFIK_MOCK = str(Path(sys.executable).with_name("verifik-mock"))
@@ -65,9 +66,10 @@ def _command_line(pid: str) -> str:
 
 def create(base_url: str, writer: int) -> list[str]:
     """WRITES_EACH new validations, each on a new connection; their ids."""
-    body = {"project": "project_123456789", "projectFlow": "flow_123456789", "type": "onboarding"}
     ids = []
     with fresh_connection(base_url) as http:
+        flow = seeded_flow(http)
+        body = {"project": flow["project"], "projectFlow": flow["_id"], "type": "onboarding"}
         for n in range(WRITES_EACH):
             identifier = f"writer{writer}.{n}@example.com"
             answer = http.post("/v2/biometric-validations", json=body | {"identifier": identifier})

@@ -254,6 +254,12 @@ class VerifikMock:
         self.__dict__.pop("project_flows", None)
         return self.control("POST", f"/fixtures/{name}")
 
+    def load_page_examples(self) -> Json:
+        """Add the records Verifik's pages show, under the pages' ids (``project_123456789``,
+        ``flow_123456789``, ``biometric_validation_123456789``, ...), so a page's own example
+        works against the tenant as written; asking again changes nothing."""
+        return self.control("POST", "/fixtures/page-examples")
+
     def journal(self, limit: int = 100) -> list[Json]:
         """The tenant's newest requests and webhook attempts, newest first."""
         entries: list[Json] = self.control("GET", "/journal", limit=limit)["data"]
@@ -291,15 +297,19 @@ class MarkerSettings:
     fixture: str | None = None
     wire: Wire | None = None
     """How the test's Verifik answers: ``pages`` or ``observed``; None: the session's."""
+    page_examples: bool = False
+    """Whether the tenant also holds the pages' example records, under the pages' ids."""
 
     def prepare(self, handle: VerifikMock, default_seed: int) -> None:
         """Give ``handle`` a fresh world from the seed, in the asked-for wire, then the
-        asked-for scores and faults."""
+        asked-for fixture, page examples, scores and faults."""
         handle.reset(seed=default_seed if self.seed is None else self.seed)
         if self.wire is not None:
             handle.control("POST", "/wire", {"wire": self.wire})
         if self.fixture is not None:
             handle.load_fixture(self.fixture)
+        if self.page_examples:
+            handle.load_page_examples()
         if self.liveness_score is not None or self.search_score is not None:
             handle.inject_scores(self.liveness_score, self.search_score)
         if self.fault is not None or self.latency_ms:

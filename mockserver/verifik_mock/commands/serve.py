@@ -126,6 +126,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="seed each new tenant with N more validations, for load tests (default 0)",
     )
     serve.add_argument(
+        "--page-examples",
+        action="store_true",
+        help="also seed each new tenant with the records Verifik's pages show, under the "
+        "pages' ids (project_123456789, flow_123456789, ...), so the pages' own examples "
+        "work as written (default off: every id is a 24-hex ObjectId, as Verifik's are)",
+    )
+    serve.add_argument(
         "--wire",
         choices=WIRES,
         default="pages",
@@ -224,6 +231,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         max_tenants=args.max_tenants,
         webhook_timeout_seconds=args.webhook_timeout,
         seed_validations=args.seed_validations,
+        page_examples=args.page_examples,
         wire=args.wire,
     )
 

@@ -1,8 +1,10 @@
-"""The records Verifik's own pages show, present in every tenant under the pages' ids.
+"""The records Verifik's own pages show, under the pages' ids, for the tenants that ask.
 
-So each page's request example works unchanged against the mock: creating with
-``project_123456789`` and ``flow_123456789`` succeeds, and retrieving
-``biometric_validation_123456789`` answers the page's record.
+Verifik's ids are 24-hex ObjectIds and it refuses the pages' placeholders, so a tenant holds
+none of these unless asked (``serve --page-examples`` for every tenant, or the control call
+``POST /__mock__/fixtures/page-examples`` for one). With them, each page's request example
+works unchanged against the mock: creating with ``project_123456789`` and ``flow_123456789``
+succeeds, and retrieving ``biometric_validation_123456789`` answers the page's record.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from verifik_mock.models import (
     ValidationResults,
     VerificationResults,
 )
+from verifik_mock.models.control import PageExamplesLoaded
 from verifik_mock.models.enums import (
     AppRegistrationStatus,
     BiometricValidationStatus,
@@ -41,12 +44,26 @@ LIVENESS_SESSION_ID = "liveness_123456789"
 DOCUMENT_LIVENESS_ID = "document_liveness_123456789"
 APP_REGISTRATION_ID = "app_registration_123456789"
 
+PAGE_EXAMPLE_IDS = PageExamplesLoaded(
+    project=PROJECT_ID,
+    projectFlow=PROJECT_FLOW_ID,
+    biometricValidation=VALIDATION_ID,
+    livenessSession=LIVENESS_SESSION_ID,
+    appRegistration=APP_REGISTRATION_ID,
+    documentLiveness=DOCUMENT_LIVENESS_ID,
+)
+"""What ``POST /__mock__/fixtures/page-examples`` answers: the ids it makes answer."""
+
 _CREATED = parse_timestamp("2024-01-15T10:30:00Z")
 _FINISHED = parse_timestamp("2024-01-15T10:32:00Z")
 
 
-def add_page_examples(state: TenantState, collection_id: str) -> None:
-    """Store the pages' example project, flow, validation and document-liveness record."""
+def add_page_examples(state: TenantState) -> None:
+    """Store the pages' example project, flow, validation, app registration and
+    document-liveness record, unless the tenant holds them already (so asking twice changes
+    nothing). The flow searches the tenant's first collection."""
+    if PROJECT_ID in state.projects:
+        return
     client = state.client.id
     state.projects[PROJECT_ID] = Project(
         id=PROJECT_ID,
@@ -61,7 +78,7 @@ def add_page_examples(state: TenantState, collection_id: str) -> None:
         project=PROJECT_ID,
         name="Example Flow",
         type=ProjectFlowType.ONBOARDING,
-        assignedCollection=collection_id,
+        assignedCollection=next(iter(state.collections), None),
         **_stamps(_CREATED),
     )
     session = LivenessSession(

@@ -122,7 +122,8 @@ class WorldBuilder:
         for doc_status in DocumentLivenessStatus:
             for _ in range(self.settings.records_per_status):
                 self.seed_document_liveness(doc_status)
-        add_page_examples(self.state, collection.id)
+        if self.settings.page_examples:
+            add_page_examples(self.state)
         return self.state
 
     def seed_project(self) -> Project:

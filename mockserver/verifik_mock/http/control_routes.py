@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from verifik_mock.contract_file import Wire
 from verifik_mock.data_files import data_folder
-from verifik_mock.domain import control
+from verifik_mock.domain import control, page_examples
 from verifik_mock.http.operations import Call, Operation
 from verifik_mock.models.control import (
     AdvanceClockBody,
@@ -18,6 +18,7 @@ from verifik_mock.models.control import (
     FixtureLoaded,
     JournalList,
     LivenessTokenView,
+    PageExamplesLoaded,
     ResetView,
     ScenarioRuleBody,
     ScenarioRuleList,
@@ -137,6 +138,11 @@ def _load_fixture(call: Call[NoQuery, None]) -> FixtureLoaded:
     return control.load_fixture(call.tenant, name, fixture)
 
 
+def _load_page_examples(call: Call[NoQuery, None]) -> PageExamplesLoaded:
+    page_examples.add_page_examples(call.tenant)
+    return page_examples.PAGE_EXAMPLE_IDS
+
+
 def _emails(call: Call[NoQuery, None]) -> EmailOutbox:
     return EmailOutbox(data=list(reversed(call.tenant.emails)))
 
@@ -176,6 +182,9 @@ CONTROL_OPERATIONS: list[Operation] = [  # type: ignore[type-arg]
               NoQuery, WireBody, WireView, _set_wire, auth="control"),
     Operation("clearWire", "DELETE", "/__mock__/wire",
               NoQuery, None, WireView, _clear_wire, auth="control"),
+    # Before loadFixture, whose {name} would take "page-examples" for a file's name.
+    Operation("loadPageExamples", "POST", "/__mock__/fixtures/page-examples",
+              NoQuery, None, PageExamplesLoaded, _load_page_examples, auth="control"),
     Operation("loadFixture", "POST", "/__mock__/fixtures/{name}",
               NoQuery, None, FixtureLoaded, _load_fixture, auth="control"),
     Operation("listEmails", "GET", "/__mock__/emails",

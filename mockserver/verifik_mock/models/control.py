@@ -150,6 +150,18 @@ class FixtureLoaded(WireModel):
     rules: int = Field(description="How many scenario rules it set.")
 
 
+class PageExamplesLoaded(WireModel):
+    """The pages' example records the caller's tenant holds, by the ids the pages use."""
+
+    success: Literal[True] = True
+    project: str
+    projectFlow: str
+    biometricValidation: str
+    livenessSession: str
+    appRegistration: str
+    documentLiveness: str
+
+
 class FixtureFlow(RequestBody):
     """A project flow a fixture adds to the tenant's first project."""
 
