@@ -81,8 +81,8 @@ class ObservedVerifikClient:
     """A client written against the observed wire alone, as a team would write it from
     Verifik's captures: ``data.docs`` for validations, ``{code, message}`` for refusals."""
 
-    def __init__(self, base_url: str, token: str) -> None:
-        self.http = httpx.Client(base_url=base_url, headers={"Authorization": f"JWT {token}"})
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
 
     def validations(self, status: str) -> list[dict[str, object]]:
         """Every validation in ``status`` (``validated``, ``sent``...), page by page."""
@@ -102,8 +102,12 @@ class ObservedVerifikClient:
 
 
 def test_a_client_written_against_the_observed_wire_runs_unchanged_against_it() -> None:
-    with serve_process("--wire", "observed") as (_, base_url):
-        client = ObservedVerifikClient(base_url, "eyJhbGciOiJIUzI1NiJ9.e30.c2ln")
+    token = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln"
+    with (
+        serve_process("--wire", "observed") as (_, base_url),
+        httpx.Client(base_url=base_url, headers={"Authorization": f"JWT {token}"}) as http,
+    ):
+        client = ObservedVerifikClient(http)
         failed = client.validations("failed")
         assert failed
         assert {doc["status"] for doc in failed} == {"failed"}
