@@ -403,13 +403,49 @@ def test_journal_records_the_tenants_request_with_method_path_status_and_operati
     ]
 
 
-def test_journal_records_refused_requests_with_their_status(client: httpx.Client) -> None:
+def test_journal_records_refused_requests_with_their_status_and_code(
+    client: httpx.Client,
+) -> None:
     client.get(f"{VALIDATIONS}/65a5086f1fdd9b772e68a000")
 
     [entry] = journal(client, limit=1)
 
     assert entry["status"] == 404
+    assert entry["code"] == "BIOMETRIC_VALIDATION_NOT_FOUND"
     assert entry["operation"] == "retrieveBiometricValidation"
+
+
+def test_journal_records_the_pages_code_of_an_observed_refusal(client: httpx.Client) -> None:
+    post_answer(client, "/__mock__/wire", "WireView", {"wire": "observed"})
+    refused = client.get(f"{VALIDATIONS}/65a5086f1fdd9b772e68a000")
+
+    [entry] = journal(client, limit=1)
+
+    assert refused.json()["code"] == "NotFound"
+    assert entry["code"] == "BIOMETRIC_VALIDATION_NOT_FOUND"
+
+
+def test_journal_records_a_successful_answer_without_a_code(client: httpx.Client) -> None:
+    client.get(VALIDATIONS)
+
+    [entry] = journal(client, limit=1)
+
+    assert (entry["status"], "code" in entry, "fault" in entry) == (200, False, False)
+
+
+def test_journal_names_the_operation_a_refused_token_called(
+    client: httpx.Client, anonymous: httpx.Client
+) -> None:
+    path = f"{VALIDATIONS}/{uuid.uuid4().hex[:24]}"  # no other request uses it
+    anonymous.get(path)
+
+    entries = journal(client, scope="all", limit=1000)
+
+    [entry] = [e for e in entries if e["path"] == path]
+    assert "client" not in entry
+    assert (entry["operation"], entry["status"], entry["code"]) == (
+        "retrieveBiometricValidation", 401, "UNAUTHORIZED",
+    )  # fmt: skip
 
 
 def test_journal_of_a_tenant_holds_only_its_own_requests(

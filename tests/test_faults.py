@@ -172,11 +172,9 @@ def test_latency_header_is_not_checked_outside_v2(client: httpx.Client) -> None:
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize(
-    ("fault", "status"), [(fault, status) for fault, status, _ in ERROR_FAULTS]
-)
-def test_faulted_request_is_journaled_with_its_status(
-    client: httpx.Client, fault: str, status: int
+@pytest.mark.parametrize(("fault", "status", "code"), ERROR_FAULTS)
+def test_faulted_request_is_journaled_with_its_status_code_and_fault(
+    client: httpx.Client, fault: str, status: int, code: str
 ) -> None:
     path = unique_path()
 
@@ -184,7 +182,7 @@ def test_faulted_request_is_journaled_with_its_status(
 
     entry = journal_entry_for(client, path)
     assert entry["method"] == "GET"
-    assert entry["status"] == status
+    assert (entry["status"], entry["code"], entry["fault"]) == (status, code, fault)
 
 
 def test_timed_out_request_is_journaled_with_504(client: httpx.Client) -> None:
@@ -192,7 +190,8 @@ def test_timed_out_request_is_journaled_with_504(client: httpx.Client) -> None:
 
     client.get(path, headers={FAULT: "timeout", LATENCY: "50"})
 
-    assert journal_entry_for(client, path)["status"] == 504
+    entry = journal_entry_for(client, path)
+    assert (entry["status"], entry["code"], entry["fault"]) == (504, "TIMEOUT", "timeout")
 
 
 def test_dropped_request_is_journaled_with_no_status(client: httpx.Client) -> None:
@@ -204,6 +203,26 @@ def test_dropped_request_is_journaled_with_no_status(client: httpx.Client) -> No
     entry = journal_entry_for(client, path)
     assert entry["method"] == "GET"
     assert "status" not in entry
+    assert entry["fault"] == "reset"
+
+
+def test_faulted_request_is_in_its_tenants_journal_under_its_operation(
+    client: httpx.Client,
+) -> None:
+    client.post(VALIDATIONS, json=CREATE_BODY, headers={FAULT: "429"})
+
+    [entry] = get_answer(client, "/__mock__/journal", "JournalList", limit=1)["data"]
+    assert (entry["operation"], entry["fault"]) == ("createBiometricValidation", "429")
+
+
+def test_faulted_validate_is_in_the_sessions_tenants_journal(client: httpx.Client) -> None:
+    created = client.post(VALIDATIONS, json=CREATE_BODY).json()["data"]
+    session = {"Authorization": f"Bearer {created['token']}"}
+
+    client.post(f"{VALIDATIONS}/validate", json={}, headers=session | {FAULT: "503"})
+
+    [entry] = get_answer(client, "/__mock__/journal", "JournalList", limit=1)["data"]
+    assert (entry["operation"], entry["fault"]) == ("validateBiometricValidation", "503")
 
 
 def test_journaled_fault_keeps_no_query_string(client: httpx.Client) -> None:

@@ -1,10 +1,10 @@
 """The request journal: what the mock answered and which webhooks it tried, bounded in size,
 kept by the store's engine (so replicas sharing Redis or a state file share one journal).
 
-Entries hold the method, path, status, duration and operation, never a body, header,
-query string, image or token, so nothing secret can leak through it. An engine that keeps
-records elsewhere (SQLite, Redis) is sent them in batches: every request records one, and a
-write (or a round trip) each would cost more than the request.
+Entries hold the method, path, status, error code, injected fault, duration and operation,
+never a body, header, query string, image or token, so nothing secret can leak through it.
+An engine that keeps records elsewhere (SQLite, Redis) is sent them in batches: every
+request records one, and a write (or a round trip) each would cost more than the request.
 """
 
 from __future__ import annotations

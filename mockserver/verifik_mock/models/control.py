@@ -81,8 +81,20 @@ class JournalEntry(WireModel):
         description="The path, with no query string; for a webhook, its URL without "
         "credentials and with every query value `REDACTED`. Absent for an eviction.",
     )
-    operation: str | None = None
+    operation: str | None = Field(
+        default=None,
+        description="The operation that served the request; for a webhook, the event's type.",
+    )
     status: int | None = Field(default=None, description="HTTP status; absent: no answer.")
+    code: str | None = Field(
+        default=None,
+        description="An error answer's code: the pages' `code`, whichever wire wrote it.",
+    )
+    fault: str | None = Field(
+        default=None,
+        description="The fault `X-Mock-Fault` or a fault rule injected: `500`, `502`, "
+        "`503`, `429`, `timeout` or `reset`.",
+    )
     durationMs: float | None = Field(default=None, description="Absent for an eviction.")
     note: str | None = Field(default=None, description="What an eviction means for the tenant.")
 
