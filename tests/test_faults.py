@@ -12,7 +12,9 @@ from uvicorn.config import HTTPProtocolType
 
 from tests.answers import Json, assert_error, get_answer
 from verifik_mock import create_app
+from verifik_mock.contract_file import load_contract
 from verifik_mock.domain.page_examples import PROJECT_FLOW_ID, PROJECT_ID
+from verifik_mock.models.control import FaultRuleBody
 from verifik_mock.server import RunningServer, serve_in_thread
 
 VALIDATIONS = "/v2/biometric-validations"
@@ -266,3 +268,17 @@ def test_a_reset_sends_no_byte_and_logs_one_line(
         "X-Mock-Fault: reset: dropped GET /v2/projects"
     ]
     assert not any(record.exc_info for record in caplog.records)
+
+
+def test_the_contract_lists_every_fault_with_what_it_answers() -> None:
+    listed = {
+        fault["fault"]: (fault.get("status"), fault.get("code"))
+        for fault in load_contract()["components"]["x-mock-faults"]
+    }
+    rule_faults = FaultRuleBody.model_json_schema()["properties"]["fault"]["anyOf"][0]["enum"]
+
+    assert listed == {fault: (status, code) for fault, status, code in ERROR_FAULTS} | {
+        "timeout": (504, "TIMEOUT"),
+        "reset": (None, None),
+    }
+    assert set(listed) == set(rule_faults)  # a fault rule takes the same faults
