@@ -73,7 +73,7 @@ def per_test_costs(tests: int, runs: int) -> dict[str, list[dict[str, float]]]:
         for engine in first_request.ENGINES:
             with first_request.engine_settings(engine, Path(scratch), fleet) as settings:
                 results[engine] = [
-                    first_request.figures(first_request.time_tests(settings, tests))
+                    seed_cost.figures(first_request.time_tests(settings, tests))
                     for _ in range(runs)
                 ]
     return results

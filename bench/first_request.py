@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import httpx
 from processes import Fleet
+from seed_cost import figures
 from servers import start_redis
 from write_cost import machine
 
@@ -66,16 +66,6 @@ def time_tests(settings: Settings, tests: int) -> list[float]:
             if n >= WARM_UP:
                 samples.append(time.perf_counter() - started)
     return samples
-
-
-def figures(samples: list[float]) -> dict[str, float]:
-    """Median, 10th and 90th percentiles in milliseconds."""
-    decile = statistics.quantiles(samples, n=10)
-    return {
-        "median_ms": round(statistics.median(samples) * 1000, 3),
-        "p10_ms": round(decile[0] * 1000, 3),
-        "p90_ms": round(decile[-1] * 1000, 3),
-    }
 
 
 def main() -> None:

@@ -117,9 +117,13 @@ class AuthNotEnforced:
         await self.app(scope, receive, send)
 
 
-def drifted_app(variant: str) -> ASGIApp:
-    """The mock (enforcing signed tokens, as contract runs need) with one drift."""
-    app = create_app(Settings(signing_secret=SECRET))
-    if variant == "auth-not-enforced":
-        return AuthNotEnforced(app)
-    return ResponseDrift(app, RESPONSE_DRIFTS[variant])
+def drifted_app(*variants: str) -> ASGIApp:
+    """The mock (enforcing signed tokens, as contract runs need) with one drift, or several:
+    each answer goes through the variants' drifts in the order given."""
+    app: ASGIApp = create_app(Settings(signing_secret=SECRET))
+    for variant in variants:
+        if variant == "auth-not-enforced":
+            app = AuthNotEnforced(app)
+        else:
+            app = ResponseDrift(app, RESPONSE_DRIFTS[variant])
+    return app

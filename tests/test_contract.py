@@ -9,10 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.contract_schema import assert_matches_schema, validator_for
+from tests.contract_schema import assert_matches_schema
 from verifik_mock import create_app
 from verifik_mock.contract_file import WIRES, Wire, load_contract
 from verifik_mock.contract_generation import generated_components
+from verifik_mock.contract_schema import validator_for
 from verifik_mock.http.routes import ALL_OPERATIONS, OPERATIONS
 from verifik_mock.models.base import RequestBody
 from verifik_mock.server import RunningServer

@@ -302,3 +302,26 @@ def test_readme_replicas_block_lists_on_one_replica_what_the_other_created(
     created, listed = ran.stdout.splitlines()[-2:]
     assert re.fullmatch(r"[0-9a-f]{24}|biometric_validation_\w+", created), ran
     assert listed == created
+
+
+def test_readme_proxy_block_checks_records_and_replays_with_the_mock_as_verifik(
+    installed: InstalledVenv, installed_mock: Mock, tmp_path: Path
+) -> None:
+    """Checking real traffic: the block with the installed mock standing in for Verifik (and
+    for the mock the recording is replayed against). The list passes through the proxy, the
+    report counts it with no violation, the summary is printed on the way out, the
+    recording holds it, and its replay finds no drift."""
+    block = readme_example("proxy")
+    assert "https://api.verifik.co" in block, "the block no longer proxies Verifik"
+    assert "127.0.0.1:8080" in block, "the block no longer serves the proxy on 8080"
+    proxy = free_port()
+    block = block.replace("https://api.verifik.co", "http://127.0.0.1:8000")
+    block = block.replace("--port 8080", f"--port {proxy}")
+    script = on_ports(block.replace("127.0.0.1:8080", f"127.0.0.1:{proxy}"), installed_mock.port)
+    token = {"VERIFIK_TOKEN": README_AUTH.removeprefix("Bearer ")}
+    ran = run_script(script, cwd=tmp_path, env=installed.env(token), log=tmp_path / "proxy")
+    assert ran.returncode == 0, ran
+    assert '{"exchanges":{"listBiometricValidations":{"200":1}},"violations":[]}' in ran.stdout
+    assert "exchanges: 1, violations: 0 (in 0 operations), unanswered: 0" in ran.stdout, ran
+    assert (tmp_path / "verifik-traffic" / "0001-listBiometricValidations.json").is_file()
+    assert "0 of 1 operations differ" in ran.stdout, ran

@@ -1,5 +1,5 @@
-"""``serve --workers N``: worker processes sharing ``--state-file`` serve one state; without
-a state file, several workers are refused with the reason."""
+"""``serve --workers N``: worker processes sharing ``--state-file`` or ``--store`` serve one
+state; without either, several workers are refused with the reason."""
 
 from __future__ import annotations
 
@@ -26,12 +26,15 @@ def fresh_connection(base_url: str) -> httpx.Client:
     return httpx.Client(base_url=base_url, headers=AUTH, limits=limits, timeout=10)
 
 
-@pytest.fixture
-def two_workers(tmp_path: Path) -> Iterator[tuple[str, int]]:
-    """``serve --workers 2 --state-file``: its base URL and the parent's pid."""
+@pytest.fixture(params=["--state-file", "--store"])
+def two_workers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """``serve --workers 2`` sharing a state file or Redis: its base URL and the parent's pid."""
     port = free_port()
+    shared = request.param
+    where = str(tmp_path / "state.sqlite") if shared == "--state-file" else None
+    where = where or request.getfixturevalue("redis_url")
     command = [VERIFIK_MOCK, "serve", "--port", str(port), "--workers", "2"]
-    command += ["--state-file", str(tmp_path / "state.sqlite"), "--log-level", "warning"]
+    command += [shared, where, "--log-level", "warning"]
     with subprocess.Popen(command, stdout=subprocess.DEVNULL) as server:
         try:
             wait_for_port(port, seconds=20)
@@ -73,7 +76,7 @@ def create(base_url: str, writer: int) -> list[str]:
     return ids
 
 
-def test_two_workers_sharing_a_state_file_serve_one_state(
+def test_two_workers_sharing_a_state_serve_one_state(
     two_workers: tuple[str, int],
 ) -> None:
     base_url, parent = two_workers

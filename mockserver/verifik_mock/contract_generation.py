@@ -140,14 +140,9 @@ def component_parameters(query_models: set[type[BaseModel]]) -> dict[str, Any]:
 
 def component_responses() -> dict[str, Any]:
     """One reusable error response per HTTP status, listing every code it can carry."""
-    by_status: dict[int, list[type[errors.MockError]]] = {}
-    for error_class in errors.concrete_errors():
-        by_status.setdefault(error_class.status, []).append(error_class)
     responses: dict[str, Any] = {}
-    for status, classes in sorted(by_status.items()):
-        codes = "\n".join(
-            f"- `{c.code}`: {c.__doc__}" for c in sorted(classes, key=lambda c: c.code)
-        )
+    for status, classes in errors.errors_by_status().items():
+        codes = "\n".join(f"- `{c.code}`: {c.__doc__}" for c in classes)
         responses[HTTPStatus(status).phrase.replace(" ", "")] = {
             "description": f"{status}, in the error envelope, with one of these codes:\n{codes}",
             "content": {

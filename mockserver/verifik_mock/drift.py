@@ -202,7 +202,8 @@ def _is_json(response: httpx.Response) -> bool:
     return str(response.headers.get("content-type", "")).startswith("application/json")
 
 
-def _first_id(response: Answer) -> str | None:
+def first_id(response: Answer) -> str | None:
+    """The id of the first record a list answered, if it answered one."""
     if not isinstance(response, httpx.Response) or not _is_json(response):
         return None
     data = response.json().get("data")
@@ -213,7 +214,7 @@ def _first_id(response: Answer) -> str | None:
 
 def detect_drift(left: httpx.Client, right: httpx.Client) -> list[OperationDrift]:
     """Send every safe request to both servers and compare the answers."""
-    lists = {op: (_get(left, path), _get(right, path)) for op, path in LIST_REQUESTS.items()}
+    lists = {op: (get(left, path), get(right, path)) for op, path in LIST_REQUESTS.items()}
     drifts = [compare(op, *answers) for op, answers in lists.items()]
     for operation, (list_operation, template) in RETRIEVE_REQUESTS.items():
         left_answer, right_answer = (
@@ -230,11 +231,12 @@ def _retrieve(client: httpx.Client, listed: Answer, template: str) -> Answer:
         return f"nothing to retrieve: its list {REFUSED[listed.status_code]}"
     if isinstance(listed, str):
         return f"nothing to retrieve: {listed}"
-    record_id = _first_id(listed)
-    return _get(client, template.format(id=record_id)) if record_id else None
+    record_id = first_id(listed)
+    return get(client, template.format(id=record_id)) if record_id else None
 
 
-def _get(client: httpx.Client, path: str) -> httpx.Response | str:
+def get(client: httpx.Client, path: str | httpx.URL) -> httpx.Response | str:
+    """``client``'s answer to ``GET path``, or why there is none."""
     try:
         return client.get(path)
     except httpx.ConnectError as error:

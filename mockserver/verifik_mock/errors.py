@@ -34,6 +34,7 @@ real captures show, Verifik's snake_case token as the message (``observed_messag
     ├── ForeignOriginError           403 ORIGIN_NOT_ALLOWED
     ├── HostNotAllowedError          421 HOST_NOT_ALLOWED
     ├── StoreUnavailableError        503 STORE_UNAVAILABLE
+    ├── UpstreamUnreachableError     502 UPSTREAM_UNREACHABLE   (the proxy's own)
     ├── InjectedFaultError           (what X-Mock-Fault asked for)
     │   ├── InjectedServerError            500 INTERNAL_ERROR
     │   ├── InjectedBadGatewayError        502 BAD_GATEWAY
@@ -298,6 +299,15 @@ class StoreUnavailableError(MockError):
     code = "STORE_UNAVAILABLE"
 
 
+class UpstreamUnreachableError(MockError):
+    """``verifik-mock proxy`` got no answer from its upstream (refused, unreachable, timed out,
+    or over 8 MB): check ``--upstream`` and that the server there is up; the proxy's report
+    counts these."""
+
+    status = 502
+    code = "UPSTREAM_UNREACHABLE"
+
+
 class InjectedFaultError(MockError):
     """A failure asked for with ``X-Mock-Fault``; the request was not processed."""
 
@@ -388,6 +398,15 @@ class WebhookDeliveryNotFoundError(RecordNotFoundError):
 class ConnectionDropped(Exception):  # noqa: N818 - it names what happens, not a failure of ours
     """No answer at all, on purpose (``X-Mock-Fault: reset``), where the server's connection
     cannot be reached to reset it (in process). Not a MockError: it has no envelope."""
+
+
+def errors_by_status() -> dict[int, list[type[MockError]]]:
+    """Every error the mock can answer with, by status, lowest first, each status's errors
+    in the order of their codes."""
+    by_status: dict[int, list[type[MockError]]] = {}
+    for error in sorted(concrete_errors(), key=lambda error: (error.status, error.code)):
+        by_status.setdefault(error.status, []).append(error)
+    return by_status
 
 
 def concrete_errors() -> list[type[MockError]]:

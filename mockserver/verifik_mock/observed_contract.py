@@ -214,11 +214,8 @@ def _require_milliseconds(schema: Any) -> None:
 
 def component_responses() -> dict[str, Any]:
     """One error response per status, listing each error's observed code and message."""
-    by_status: dict[int, list[type[errors.MockError]]] = {}
-    for error_class in errors.concrete_errors():
-        by_status.setdefault(error_class.status, []).append(error_class)
     responses: dict[str, Any] = {}
-    for status, classes in sorted(by_status.items()):
+    for status, classes in errors.errors_by_status().items():
         if status == 401:
             schema, lines = "ProtectedResourceError", "- a missing or refused token"
         else:
@@ -227,7 +224,7 @@ def component_responses() -> dict[str, Any]:
                 f"- `{c.observed_code()}`"
                 + (f", message `{c.observed_token}`" if c.observed_token else "")
                 + f" (the pages' `{c.code}`): {c.__doc__}"
-                for c in sorted(classes, key=lambda c: c.code)
+                for c in classes
             )
         responses[HTTPStatus(status).phrase.replace(" ", "")] = {
             "description": f"{status}, as the observed wire writes it:\n{lines}",

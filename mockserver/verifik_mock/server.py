@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -35,17 +36,27 @@ class RunningServer:
 
 @contextmanager
 def serve_in_thread(
-    app: ASGIApp, host: str = "127.0.0.1", port: int = 0, http: HTTPProtocolType = "auto"
+    app: ASGIApp,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    http: HTTPProtocolType = "auto",
+    lifespan: Literal["on", "off"] = "off",
 ) -> Iterator[RunningServer]:
     """Serve ``app`` with uvicorn on ``host`` until the block ends; port 0 takes a free one.
-    ``http`` picks uvicorn's parser (``auto``: httptools where installed, else h11)."""
+    ``http`` picks uvicorn's parser (``auto``: httptools where installed, else h11);
+    ``lifespan="on"`` runs the app's startup and shutdown (the proxy opens its client there)."""
     # IPPROTO_TCP, not the default 0: asyncio only sets TCP_NODELAY on connections of a
     # socket that says it is TCP, and without it every answer waits ~40 ms for a delayed ACK.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     config = uvicorn.Config(
-        app, http=http, log_level="warning", access_log=False, lifespan="off", proxy_headers=False
+        app,
+        http=http,
+        log_level="warning",
+        access_log=False,
+        lifespan=lifespan,
+        proxy_headers=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -25,7 +25,6 @@ from verifik_mock.models import Project, ProjectFlow
 from verifik_mock.redaction import redacted_url
 from verifik_mock.settings import Settings
 from verifik_mock.state import sqlite_file
-from verifik_mock.state.redis_engine import redis_problem
 from verifik_mock.state.tenant import TenantState
 
 TOKEN_DAYS = 30
@@ -229,6 +228,14 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
+def _redis_problem(url: str) -> str | None:
+    """Why Redis at ``url`` cannot keep the state, if it cannot (redis-py imported only
+    for a server that uses it)."""
+    from verifik_mock.state.redis_engine import redis_problem
+
+    return redis_problem(url)
+
+
 def refusal(args: argparse.Namespace) -> str | None:
     """Why the options cannot be served, if they cannot."""
     if args.workers < 1:
@@ -245,7 +252,7 @@ def refusal(args: argparse.Namespace) -> str | None:
         return f"--state-file {args.state_file}: {problem}"
     if args.store and args.state_file:
         return "--store and --state-file both keep the tenants: give one"
-    if args.store and (problem := redis_problem(args.store)):
+    if args.store and (problem := _redis_problem(args.store)):
         return f"--store {redacted_url(args.store)}: {problem}"
     if args.workers > 1 and args.state_file is None and args.store is None:
         return (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -40,13 +41,19 @@ async def read_capped(request: Request, max_bytes: int) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise BodyTooLargeError(f"Body too large: the limit is {max_bytes} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    return await join_capped(request.stream(), max_bytes)
+
+
+async def join_capped(chunks: AsyncIterable[bytes], max_bytes: int) -> bytes:
+    """``chunks`` joined, as they come; ``BodyTooLargeError`` as soon as they pass
+    ``max_bytes``, so no more than that is ever held."""
+    joined, size = [], 0
+    async for chunk in chunks:
         size += len(chunk)
         if size > max_bytes:
             raise BodyTooLargeError(f"Body too large: the limit is {max_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+        joined.append(chunk)
+    return b"".join(joined)
 
 
 def body_error(error: ValidationError) -> MockError:
