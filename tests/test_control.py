@@ -250,10 +250,31 @@ def test_tenant_reset_forgets_what_the_tenant_created(client: httpx.Client) -> N
 
     answer = post_answer(client, RESET, "ResetView")
 
-    assert answer == {"success": True, "reset": "tenant"}
+    assert answer["success"] is True
+    assert answer["reset"] == "tenant"
     assert_error(
         client.get(f"{VALIDATIONS}/{created['_id']}"), 404, "BIOMETRIC_VALIDATION_NOT_FOUND"
     )
+
+
+def test_tenant_reset_hands_back_each_distinct_answer_the_tenant_was_given(
+    client: httpx.Client,
+) -> None:
+    create_example_validation(client)
+    create_example_validation(client)
+    client.get(f"{VALIDATIONS}/{'0' * 24}")
+    client.get("/v2/projects", headers={"X-Mock-Fault": "503"})
+
+    answered = post_answer(client, RESET, "ResetView")["answered"]
+
+    created = {"kind": "request", "operation": "createBiometricValidation", "status": 200}
+    not_found = {"operation": "retrieveBiometricValidation", "status": 404}
+    assert created in answered  # once, though given twice
+    assert {"kind": "request", **not_found, "code": "BIOMETRIC_VALIDATION_NOT_FOUND"} in answered
+    assert {"kind": "request", "operation": "listProjects", "status": 503,
+            "code": "SERVICE_UNAVAILABLE", "fault": "503"} in answered  # fmt: skip
+    assert len(answered) == 3
+    assert post_answer(client, RESET, "ResetView")["answered"] == []  # the reset forgot them
 
 
 def test_tenant_reset_brings_back_the_seeded_world(client: httpx.Client) -> None:
@@ -289,7 +310,7 @@ def test_reset_of_all_forgets_every_tenant(token: str) -> None:
 
         answer = post_answer(mine, RESET, "ResetView", scope="all")
 
-        assert answer == {"success": True, "reset": "all"}
+        assert answer == {"success": True, "reset": "all", "answered": []}
         for http, record in ((mine, own_record), (other, others_record)):
             gone = http.get(f"{VALIDATIONS}/{record['_id']}")
             assert_error(gone, 404, "BIOMETRIC_VALIDATION_NOT_FOUND")

@@ -19,13 +19,15 @@ from verifik_mock.testing import (
     in_process_transport,
     tenant_token_for,
 )
+from verifik_mock_pytest import coverage_hooks
 from verifik_mock_pytest.contract_item import ContractItem
 
 MARKER_ARGUMENTS = ", ".join(field.name for field in dataclasses.fields(MarkerSettings))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--verifik-seed``, ``--verifik-url``, ``--verifik-wire`` and the contract checks'."""
+    """``--verifik-seed``, ``--verifik-url``, ``--verifik-wire``, the contract checks' and the
+    coverage report's."""
     group = parser.getgroup("verifik", "verifik-mock")
     group.addoption(
         "--verifik-seed", type=int, default=0, help="seed of every test's Verifik world (default 0)"
@@ -49,6 +51,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="how the session's mock answers (and which contract --verifik-contract checks): "
         "'pages', as Verifik's pages show (default), or 'observed', as real captures do",
     )
+    coverage_hooks.add_options(group)
 
 
 def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.Item]) -> None:
@@ -58,10 +61,12 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker, so ``--strict-markers`` suites accept it."""
+    """Register the marker, so ``--strict-markers`` suites accept it, and the coverage
+    report's hooks."""
     config.addinivalue_line(
         "markers", f"verifik({MARKER_ARGUMENTS}): this test's Verifik's seed and forced scores"
     )
+    config.pluginmanager.register(coverage_hooks, "verifik-coverage")
 
 
 def session_settings(config: pytest.Config) -> Settings:
@@ -144,7 +149,7 @@ def verifik(
     http = httpx.Client(base_url=verifik_server, transport=verifik_http_transport, timeout=30)
     handle = _handle(request, http)
     yield handle
-    handle.release()
+    coverage_hooks.answers_seen(request.config).add_tenant(handle.release())
 
 
 @pytest.fixture
@@ -155,4 +160,4 @@ def verifik_in_process(
     http = httpx.Client(base_url=IN_PROCESS_URL, transport=verifik_transport, timeout=30)
     handle = _handle(request, http, verifik_transport)
     yield handle
-    handle.release()
+    coverage_hooks.answers_seen(request.config).add_tenant(handle.release())

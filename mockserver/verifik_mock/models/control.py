@@ -145,11 +145,31 @@ class LivenessTokenView(WireModel):
     livenessSession: str
 
 
+class Answered(WireModel):
+    """One distinct answer a tenant was given, as a coverage report counts it: an answer of
+    Verifik's API (its operation, status, error code and injected fault; the control API's
+    are left out) or a webhook attempt that reached its URL (the event's type as
+    ``operation``)."""
+
+    kind: Literal["request", "webhook"]
+    operation: str | None = None
+    status: int | None = Field(default=None, description="Absent: no answer (a reset).")
+    code: str | None = None
+    fault: str | None = None
+
+
 class ResetView(WireModel):
     """What a reset forgot."""
 
     success: Literal[True] = True
     reset: Literal["tenant", "all"]
+    answered: list[Answered] = Field(
+        default_factory=list,
+        description="A tenant's reset: each distinct answer the tenant was given since its "
+        "last reset, webhooks included (the pytest plugin's coverage report reads it as a "
+        "test ends, at no extra call). Kept by the process that answered: behind several "
+        "workers, read the journal instead (`verifik-mock coverage`).",
+    )
 
 
 class FixtureLoaded(WireModel):
