@@ -185,3 +185,21 @@ def test_the_command_reports_what_the_plugin_reports_on_the_same_traffic(
     read = json.loads(command.stdout)
     assert read["answers"] == plugin["answers"]
     assert (read["exercised"], read["documented"]) == (plugin["exercised"], plugin["documented"])
+
+
+def test_the_report_counts_the_answers_of_the_wire_verifik_settings_chose(
+    pytester: pytest.Pytester, run_pytest: RunPytest
+) -> None:
+    pytester.makeconftest(
+        "import dataclasses, pytest\n"
+        "@pytest.fixture(scope='session')\n"
+        "def verifik_settings(verifik_settings):\n"
+        "    return dataclasses.replace(verifik_settings, wire='observed')\n"
+    )
+    pytester.makepyfile(HAPPY_SUITE)
+
+    result, report = run_with_report(run_pytest, pytester, "-p", "xdist", "-n", "2")
+
+    result.assert_outcomes(passed=1)
+    assert report["wire"] == "observed"
+    assert report["exercised"] > 0

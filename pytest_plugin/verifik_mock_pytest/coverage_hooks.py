@@ -71,7 +71,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     if not seen.tenants:
         return  # no test took a verifik fixture: nothing to say
-    wire = config.getoption("--verifik-wire")
+    wire = seen.wire or config.getoption("--verifik-wire")
     report = coverage_report(documented_answers(load_contract(wire)), seen.keys, wire, seen.tenants)
     config.stash[REPORT] = report
     path: Path | None = config.getoption("--verifik-coverage-report")

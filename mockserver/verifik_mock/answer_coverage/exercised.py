@@ -29,6 +29,8 @@ class AnswersSeen:
 
     keys: set[AnswerKey] = field(default_factory=set)
     tenants: int = 0
+    wire: str | None = None
+    """The wire profile of the mock that gave them (None: not known yet)."""
 
     def add_tenant(self, entries: Iterable[Mapping[str, Any]]) -> None:
         """Count one more tenant and the answers it was given."""
@@ -37,9 +39,10 @@ class AnswersSeen:
 
     def to_json(self) -> dict[str, Any]:
         """A form that crosses a process boundary (pytest-xdist's ``workeroutput``)."""
-        return {"tenants": self.tenants, "keys": sorted(self.keys, key=repr)}
+        return {"tenants": self.tenants, "wire": self.wire, "keys": sorted(self.keys, key=repr)}
 
     def merge(self, other: Mapping[str, Any]) -> None:
         """Add what another process saw (``to_json``'s form)."""
         self.tenants += int(other["tenants"])
+        self.wire = self.wire or other["wire"]
         self.keys.update((str(g), n, s, c) for g, n, s, c in other["keys"])
