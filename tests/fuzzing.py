@@ -32,6 +32,7 @@ import verifik_mock
 from tests.sample_images import face_png
 from verifik_mock.errors import ConnectionDropped
 from verifik_mock.http.routes import ALL_OPERATIONS
+from verifik_mock.models.control import JournalEntry
 from verifik_mock.tokens import encode
 
 MOCKSERVER_FOLDER = str(Path(verifik_mock.__file__).parent)
@@ -1158,6 +1159,8 @@ class FuzzRun:
     stopped_early: bool = False
     failures: list[Failure] = field(default_factory=list)
     state_changes: deque[str] = field(default_factory=lambda: deque(maxlen=3))
+    journal: list[JournalEntry] = field(default_factory=list)
+    """What the server's journal holds once the run is over: every answer, as it saw it."""
 
     def record(self, index: int, case: FuzzCase, answer: Answer | None) -> None:
         """Check one answer and remember what control calls did to the ``state`` tenant."""

@@ -250,10 +250,33 @@ def test_tenant_reset_forgets_what_the_tenant_created(client: httpx.Client) -> N
 
     answer = post_answer(client, RESET, "ResetView")
 
-    assert answer == {"success": True, "reset": "tenant"}
+    assert answer["success"] is True
+    assert answer["reset"] == "tenant"
     assert_error(
         client.get(f"{VALIDATIONS}/{created['_id']}"), 404, "BIOMETRIC_VALIDATION_NOT_FOUND"
     )
+
+
+def test_tenant_reset_hands_back_each_distinct_answer_the_tenant_was_given(
+    client: httpx.Client,
+) -> None:
+    create_example_validation(client)
+    create_example_validation(client)
+    client.get(f"{VALIDATIONS}/{'0' * 24}")
+    client.get("/v2/projects", headers={"X-Mock-Fault": "503"})
+
+    answered = post_answer(client, RESET, "ResetView")["answered"]
+
+    created = {"kind": "request", "operation": "createBiometricValidation", "status": 200}
+    not_found = {"operation": "retrieveBiometricValidation", "status": 404}
+    looked_up = {"kind": "request", "operation": "listProjectFlows", "status": 200}
+    assert created in answered  # once, though given twice
+    assert looked_up in answered  # the seeded flow each create looked up, once too
+    assert {"kind": "request", **not_found, "code": "BIOMETRIC_VALIDATION_NOT_FOUND"} in answered
+    assert {"kind": "request", "operation": "listProjects", "status": 503,
+            "code": "SERVICE_UNAVAILABLE", "fault": "503"} in answered  # fmt: skip
+    assert len(answered) == 4
+    assert post_answer(client, RESET, "ResetView")["answered"] == []  # the reset forgot them
 
 
 def test_tenant_reset_brings_back_the_seeded_world(client: httpx.Client) -> None:
@@ -289,7 +312,7 @@ def test_reset_of_all_forgets_every_tenant(token: str) -> None:
 
         answer = post_answer(mine, RESET, "ResetView", scope="all")
 
-        assert answer == {"success": True, "reset": "all"}
+        assert answer == {"success": True, "reset": "all", "answered": []}
         for http, record in ((mine, own_record), (other, others_record)):
             gone = http.get(f"{VALIDATIONS}/{record['_id']}")
             assert_error(gone, 404, "BIOMETRIC_VALIDATION_NOT_FOUND")
@@ -403,13 +426,49 @@ def test_journal_records_the_tenants_request_with_method_path_status_and_operati
     ]
 
 
-def test_journal_records_refused_requests_with_their_status(client: httpx.Client) -> None:
+def test_journal_records_refused_requests_with_their_status_and_code(
+    client: httpx.Client,
+) -> None:
     client.get(f"{VALIDATIONS}/65a5086f1fdd9b772e68a000")
 
     [entry] = journal(client, limit=1)
 
     assert entry["status"] == 404
+    assert entry["code"] == "BIOMETRIC_VALIDATION_NOT_FOUND"
     assert entry["operation"] == "retrieveBiometricValidation"
+
+
+def test_journal_records_the_pages_code_of_an_observed_refusal(client: httpx.Client) -> None:
+    post_answer(client, "/__mock__/wire", "WireView", {"wire": "observed"})
+    refused = client.get(f"{VALIDATIONS}/65a5086f1fdd9b772e68a000")
+
+    [entry] = journal(client, limit=1)
+
+    assert refused.json()["code"] == "NotFound"
+    assert entry["code"] == "BIOMETRIC_VALIDATION_NOT_FOUND"
+
+
+def test_journal_records_a_successful_answer_without_a_code(client: httpx.Client) -> None:
+    client.get(VALIDATIONS)
+
+    [entry] = journal(client, limit=1)
+
+    assert (entry["status"], "code" in entry, "fault" in entry) == (200, False, False)
+
+
+def test_journal_names_the_operation_a_refused_token_called(
+    client: httpx.Client, anonymous: httpx.Client
+) -> None:
+    path = f"{VALIDATIONS}/{uuid.uuid4().hex[:24]}"  # no other request uses it
+    anonymous.get(path)
+
+    entries = journal(client, scope="all", limit=1000)
+
+    [entry] = [e for e in entries if e["path"] == path]
+    assert "client" not in entry
+    assert (entry["operation"], entry["status"], entry["code"]) == (
+        "retrieveBiometricValidation", 401, "UNAUTHORIZED",
+    )  # fmt: skip
 
 
 def test_journal_of_a_tenant_holds_only_its_own_requests(

@@ -12,6 +12,8 @@ from uvicorn.config import HTTPProtocolType
 
 from tests.answers import Json, assert_error, get_answer, seeded_flow
 from verifik_mock import create_app
+from verifik_mock.contract_file import load_contract
+from verifik_mock.models.control import FaultRuleBody
 from verifik_mock.server import RunningServer, serve_in_thread
 
 VALIDATIONS = "/v2/biometric-validations"
@@ -183,11 +185,9 @@ def test_latency_header_is_not_checked_outside_v2(client: httpx.Client) -> None:
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize(
-    ("fault", "status"), [(fault, status) for fault, status, _ in ERROR_FAULTS]
-)
-def test_faulted_request_is_journaled_with_its_status(
-    client: httpx.Client, fault: str, status: int
+@pytest.mark.parametrize(("fault", "status", "code"), ERROR_FAULTS)
+def test_faulted_request_is_journaled_with_its_status_code_and_fault(
+    client: httpx.Client, fault: str, status: int, code: str
 ) -> None:
     path = unique_path()
 
@@ -195,7 +195,7 @@ def test_faulted_request_is_journaled_with_its_status(
 
     entry = journal_entry_for(client, path)
     assert entry["method"] == "GET"
-    assert entry["status"] == status
+    assert (entry["status"], entry["code"], entry["fault"]) == (status, code, fault)
 
 
 def test_timed_out_request_is_journaled_with_504(client: httpx.Client) -> None:
@@ -203,7 +203,8 @@ def test_timed_out_request_is_journaled_with_504(client: httpx.Client) -> None:
 
     client.get(path, headers={FAULT: "timeout", LATENCY: "50"})
 
-    assert journal_entry_for(client, path)["status"] == 504
+    entry = journal_entry_for(client, path)
+    assert (entry["status"], entry["code"], entry["fault"]) == (504, "TIMEOUT", "timeout")
 
 
 def test_dropped_request_is_journaled_with_no_status(client: httpx.Client) -> None:
@@ -215,6 +216,28 @@ def test_dropped_request_is_journaled_with_no_status(client: httpx.Client) -> No
     entry = journal_entry_for(client, path)
     assert entry["method"] == "GET"
     assert "status" not in entry
+    assert entry["fault"] == "reset"
+
+
+def test_faulted_request_is_in_its_tenants_journal_under_its_operation(
+    client: httpx.Client, create_body: Json
+) -> None:
+    client.post(VALIDATIONS, json=create_body, headers={FAULT: "429"})
+
+    [entry] = get_answer(client, "/__mock__/journal", "JournalList", limit=1)["data"]
+    assert (entry["operation"], entry["fault"]) == ("createBiometricValidation", "429")
+
+
+def test_faulted_validate_is_in_the_sessions_tenants_journal(
+    client: httpx.Client, create_body: Json
+) -> None:
+    created = client.post(VALIDATIONS, json=create_body).json()["data"]
+    session = {"Authorization": f"Bearer {created['token']}"}
+
+    client.post(f"{VALIDATIONS}/validate", json={}, headers=session | {FAULT: "503"})
+
+    [entry] = get_answer(client, "/__mock__/journal", "JournalList", limit=1)["data"]
+    assert (entry["operation"], entry["fault"]) == ("validateBiometricValidation", "503")
 
 
 def test_journaled_fault_keeps_no_query_string(client: httpx.Client) -> None:
@@ -258,3 +281,17 @@ def test_a_reset_sends_no_byte_and_logs_one_line(
         "X-Mock-Fault: reset: dropped GET /v2/projects"
     ]
     assert not any(record.exc_info for record in caplog.records)
+
+
+def test_the_contract_lists_every_fault_with_what_it_answers() -> None:
+    listed = {
+        fault["fault"]: (fault.get("status"), fault.get("code"))
+        for fault in load_contract()["components"]["x-mock-faults"]
+    }
+    rule_faults = FaultRuleBody.model_json_schema()["properties"]["fault"]["anyOf"][0]["enum"]
+
+    assert listed == {fault: (status, code) for fault, status, code in ERROR_FAULTS} | {
+        "timeout": (504, "TIMEOUT"),
+        "reset": (None, None),
+    }
+    assert set(listed) == set(rule_faults)  # a fault rule takes the same faults

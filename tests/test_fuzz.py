@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +41,7 @@ from tests.fuzzing import (
     send,
     send_all,
 )
+from tests.test_error_codes import listed_codes
 from verifik_mock import Settings, create_app
 from verifik_mock.data_files import data_folder
 from verifik_mock.http.dashboard_actions import ACTIONS
@@ -53,9 +55,13 @@ SECONDS_PER_CONFIG = 45.0
 MINIMUM_SENT = 5_000
 SIGNING_SECRET = "fuzz-secret"
 ADMIN_TOKEN = "fuzz-admin"
+JOURNAL_SIZE = 20_000
+"""More than a run's requests and webhook attempts: its journal keeps every answer."""
 CONFIGS = {
-    "default": Settings(),
-    "hardened": Settings(signing_secret=SIGNING_SECRET, admin_token=ADMIN_TOKEN),
+    "default": Settings(journal_size=JOURNAL_SIZE),
+    "hardened": Settings(
+        signing_secret=SIGNING_SECRET, admin_token=ADMIN_TOKEN, journal_size=JOURNAL_SIZE
+    ),
 }
 TENANTS = ("api", "state", "faults")
 SESSIONS = 20
@@ -150,7 +156,9 @@ def fuzz_runs(crash_sites: OneTracebackPerCrashSite) -> list[FuzzRun]:
         with serve_in_thread(app) as server:
             world = gather_world(server.base_url, settings)
             cases = plan(endpoints_of(app), world, SEED + number, REQUESTS_PER_CONFIG)
-            runs.append(send_all(config, cases, server.port, SECONDS_PER_CONFIG))
+            run = send_all(config, cases, server.port, SECONDS_PER_CONFIG)
+        run.journal = app.state.context.journal.newest(None, JOURNAL_SIZE)  # the server is done
+        runs.append(run)
     return runs
 
 
@@ -191,6 +199,26 @@ def test_fuzzed_requests_with_an_unknown_x_mock_header_are_refused(
     """A misspelt ``X-Mock-*`` header would otherwise be silently ignored."""
     if failures_of(fuzz_runs, UNKNOWN_HEADER_ACCEPTED):
         pytest.fail(report(fuzz_runs, UNKNOWN_HEADER_ACCEPTED), pytrace=False)
+
+
+def test_fuzzed_errors_carry_only_the_codes_their_operation_lists(
+    fuzz_runs: list[FuzzRun],
+) -> None:
+    """An error of a status an operation documents carries a code its
+    ``x-verifik-error-codes`` lists for that status (faults, and statuses it does not
+    document, are other checks' business)."""
+    listed: dict[tuple[str | None, int | None], set[str | None]] = {}
+    for code in listed_codes():
+        listed.setdefault((code.operation_id, code.status), set()).add(code.code)
+    unlisted = Counter(
+        f"{run.config}: {answer.operation} {answer.status} {answer.code}"
+        for run in fuzz_runs
+        for answer in run.journal
+        if answer.kind == "request"
+        and answer.fault is None
+        and answer.code not in listed.get((answer.operation, answer.status), {answer.code})
+    )
+    assert not unlisted, unlisted.most_common()
 
 
 def test_every_route_the_app_serves_has_a_valid_fuzz_request() -> None:

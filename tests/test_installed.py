@@ -292,16 +292,20 @@ def test_examples_suite_passes_against_the_installed_plugin(
     installed: InstalledVenv, tmp_path: Path
 ) -> None:
     """The downstream app's own suite, run by the venv's pytest in examples/, passes with only
-    the installed plugin (it checks that verifik_mock comes from site-packages itself)."""
+    the installed plugin (it checks that verifik_mock comes from site-packages itself), and
+    prints the coverage table its README shows."""
     env = installed.env({"PYTHONDONTWRITEBYTECODE": "1"})
     ran = run_script(
-        "pytest -q -p no:cacheprovider",
+        "pytest -q -p no:cacheprovider --verifik-coverage",
         cwd=ROOT / "examples",
         env=env,
         log=tmp_path / "examples",
         seconds=120,
     )
     assert ran.returncode == 0, ran
+    readme = (ROOT / "examples" / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- coverage-table -->\n```text\n")[1].split("```")[0]
+    assert table in ran.stdout, "refresh examples/README.md's table from this run's output"
 
 
 def test_readme_replicas_block_lists_on_one_replica_what_the_other_created(

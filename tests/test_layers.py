@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     "webhooks": 4, "http": 4, "app": 4, "server": 4,
     "contract_generation": 5, "observed_contract": 5, "contract_refresh": 5, "conformance": 5,
     "drift": 5, "testing": 5, "commands": 5, "contract_schema": 5, "answer_check": 5,
-    "proxy_report": 5, "recording": 5, "proxy": 5, "replay": 5,
+    "proxy_report": 5, "recording": 5, "proxy": 5, "replay": 5, "answer_coverage": 5,
     "cli": 6, "__init__": 6,
 }  # fmt: skip
 """Each top-level module or package of ``verifik_mock`` by layer, lowest first."""

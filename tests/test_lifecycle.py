@@ -55,3 +55,12 @@ def test_the_tenants_fault_rule_answers_the_hosted_page_but_never_the_dashboard(
     assert dashboard.status_code == 303  # the rule is still there for Verifik's own surfaces
     assert_error(page, 503, "SERVICE_UNAVAILABLE")
     assert again.status_code == 200  # spent
+
+
+def test_a_fault_rules_answer_is_journaled_with_its_fault(client: httpx.Client) -> None:
+    client.post("/__mock__/faults", json={"fault": "429", "times": 1}).raise_for_status()
+
+    client.get("/v2/projects")
+
+    [entry] = [e for e in journal_of(client) if e.get("operation") == "listProjects"]
+    assert (entry["status"], entry["code"], entry["fault"]) == (429, "RATE_LIMITED", "429")

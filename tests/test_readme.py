@@ -132,6 +132,14 @@ def test_plugin_examples_pass_as_written(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=6)
 
 
+def test_settings_example_passes_as_written(pytester: pytest.Pytester) -> None:
+    conftest, test = readme_example("settings", "python").split("# test_hardened.py\n")
+    pytester.makeconftest(conftest)
+    pytester.makepyfile(test_hardened=test)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
 def where_things_are() -> str:
     """The README's "Where things are" section."""
     return README.split("## Where things are", 1)[1].split("\n## ", 1)[0]

@@ -24,11 +24,13 @@ from starlette.routing import Route
 
 from tests.answers import Json, create_example_validation, get_answer, seeded_flow
 from verifik_mock import Settings, create_app, tokens
+from verifik_mock.contract_file import load_contract
 from verifik_mock.journal import RequestJournal
 from verifik_mock.models.control import WebhookDelivery
 from verifik_mock.models.webhook_event import WebhookEvent
 from verifik_mock.server import RunningServer, serve_in_thread
 from verifik_mock.state.memory import MemoryEngine
+from verifik_mock.testing import VerifikMock
 from verifik_mock.webhooks import WebhookDispatcher
 
 VALIDATIONS = "/v2/biometric-validations"
@@ -36,6 +38,7 @@ WEBHOOKS = "/__mock__/webhooks"
 FAST = Settings(webhook_backoff_seconds=0.05)
 """The default mock with a short backoff: four attempts take about a third of a second."""
 SIGNATURE_HEADER = "x-verifik-signature"
+LIVENESS = "X-Mock-Liveness-Score"
 FINAL_STATES = {"delivered", "failed", "blocked", "skipped"}
 WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.02
@@ -360,6 +363,38 @@ def test_event_without_any_webhook_url_is_skipped(client: httpx.Client) -> None:
     assert delivery["state"] == "skipped"
     assert "url" not in delivery
     assert delivery["attempts"] == []
+
+
+def contract_event_types() -> set[str]:
+    """The webhook event types the contract lists."""
+    webhook = load_contract()["webhooks"]["biometricValidationEvent"]["post"]
+    listed = webhook["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    return set(listed["type"]["enum"])
+
+
+@pytest.mark.parametrize("flow_type", ["validation", "login", "onboarding"])
+def test_each_flow_type_sends_the_event_types_the_contract_lists(
+    client: httpx.Client, token: str, flow_type: str
+) -> None:
+    verifik = VerifikMock(client, token)
+    flow = verifik.project_flows[flow_type]
+
+    def create(identifier: str, type: str) -> str:
+        body = {"project": flow["project"], "projectFlow": flow["_id"], "type": type}
+        answer = client.post(VALIDATIONS, json=body | {"identifier": identifier})
+        return str(answer.json()["data"]["token"])
+
+    face = verifik.sample_image()
+    verifik.validate(create("ana@example.com", "onboarding"), face)  # enrols: created_person
+    verifik.validate(create("ana@example.com", "onboarding"), face, **{LIVENESS: "0.1"})
+    verifik.validate(create("nobody@example.com", "login"), face)  # no person found: failed
+    create("eve@example.com", "onboarding")
+    verifik.clock.advance(minutes=11)  # every open validation expires
+
+    sent = {delivery["type"] for delivery in verifik.webhook_deliveries()}
+    assert sent <= contract_event_types()  # the seeded world's other flows expire too
+    of_flow = {t for t in contract_event_types() if t.startswith(f"{flow_type}_biometric_")}
+    assert {t for t in sent if t.startswith(f"{flow_type}_biometric_")} == of_flow
 
 
 def test_flow_webhook_url_is_used_when_the_validation_has_none(

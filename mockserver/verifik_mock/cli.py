@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from verifik_mock.commands import contract, drift, proxy, sample_image, serve, token
+from verifik_mock.commands import contract, coverage, drift, proxy, sample_image, serve, token
 from verifik_mock.version import VERSION
 
 
@@ -17,7 +17,7 @@ def parser() -> argparse.ArgumentParser:
     )
     main_parser.add_argument("--version", action="version", version=f"verifik-mock {VERSION}")
     commands = main_parser.add_subparsers(dest="command", required=True)
-    for command in (serve, contract, drift, proxy, token, sample_image):
+    for command in (serve, contract, drift, proxy, token, sample_image, coverage):
         command.register(commands)
     return main_parser
 

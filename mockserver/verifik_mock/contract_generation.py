@@ -17,6 +17,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json
 from pydantic_core import core_schema
 
 from verifik_mock import errors
+from verifik_mock.http.faults import FAULTS, RESET, DroppedConnection
 from verifik_mock.http.routes import ALL_OPERATIONS
 from verifik_mock.models.control import (
     DashboardForm,
@@ -151,6 +152,17 @@ def component_responses() -> dict[str, Any]:
     return responses
 
 
+def mock_faults() -> list[dict[str, Any]]:
+    """What ``X-Mock-Fault`` (or a fault rule of the control API) makes any ``/v2``
+    operation answer before it is processed: each fault's status and code, then the reset,
+    which answers nothing. The document keeps them as ``components.x-mock-faults``."""
+    answered: list[dict[str, Any]] = [
+        {"fault": name, "status": error.status, "code": error.code, "description": error.__doc__}
+        for name, error in FAULTS.items()
+    ]
+    return [*answered, {"fault": RESET, "description": DroppedConnection.__doc__}]
+
+
 def generated_components() -> dict[str, Any]:
     """The whole generated part of the contract."""
     return {
@@ -161,6 +173,7 @@ def generated_components() -> dict[str, Any]:
             ),
             "responses": component_responses(),
             "securitySchemes": security_schemes(),
+            "x-mock-faults": mock_faults(),
         }
     }
 

@@ -20,6 +20,7 @@ from verifik_mock import errors
 from verifik_mock.contract_generation import (
     OmittedNotNull,
     component_parameters,
+    mock_faults,
     security_schemes,
 )
 from verifik_mock.http.operations import Operation
@@ -68,7 +69,9 @@ records, states and scores are the same and only the wire differs:
   (`liveness_failed@0.45`, `token_not_right`, `person_not_found`, `Record not found.`) or
   the mock's own text. A missing or refused token answers 401
   `{"error": "Protected resource, use Authorization header to get access"}`. Statuses are
-  the pages' on both wires.
+  the pages' on both wires, and so is each operation's `x-verifik-error-codes`: it names
+  the errors an operation can answer by the pages' codes, which the error responses below
+  map to this wire's code and message.
 - `X-Mock-Fault` answers before a request reaches its tenant, in the server's `--wire`; a
   control-API fault rule answers in the tenant's.
 """
@@ -116,11 +119,13 @@ def observed_document(pages: dict[str, Any]) -> dict[str, Any]:
         "security": pages["security"],
         "tags": [tag for tag in pages["tags"] if tag["name"] != "mock"],
         "paths": paths,
+        "webhooks": pages["webhooks"],
         "components": {
             "schemas": component_schemas(),
             "parameters": component_parameters(_query_models()),
             "responses": component_responses(),
             "securitySchemes": security_schemes(),
+            "x-mock-faults": mock_faults(),
         },
     }
 

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from starlette.types import ASGIApp
 
+from verifik_mock import tokens
 from verifik_mock.contract_file import Wire
 from verifik_mock.domain import page_examples
 from verifik_mock.errors import ConnectionDropped
@@ -29,6 +30,8 @@ from verifik_mock.samples import sample_image
 Json = dict[str, Any]
 IN_PROCESS_URL = "http://verifik-mock.in-process"
 WEBHOOK_WAIT_SECONDS = 5.0
+ADMIN_HEADER = "X-Mock-Admin-Token"
+"""What a control call carries for a mock started with an admin token."""
 
 
 class VerifikMockError(AssertionError):
@@ -85,9 +88,13 @@ async def _cancel_tasks() -> None:
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def tenant_token_for(test_id: str) -> str:
-    """A token naming a tenant of its own for the test ``test_id``, the same on every run."""
-    return "verifik-test-" + hashlib.sha256(test_id.encode()).hexdigest()[:32]
+def tenant_token_for(test_id: str, signing_secret: str | None = None) -> str:
+    """A token naming a tenant of its own for the test ``test_id``, the same on every run;
+    for a mock with a ``signing_secret``, a JWT signed with it whose ``clientId`` names it."""
+    digest = hashlib.sha256(test_id.encode()).hexdigest()
+    if signing_secret is None:
+        return "verifik-test-" + digest[:32]
+    return tokens.encode({"clientId": digest[:24]}, signing_secret)
 
 
 class MockClock:
@@ -114,13 +121,18 @@ class VerifikMock:
     """One test's Verifik: a tenant of its own on a mock reached through ``http``."""
 
     def __init__(
-        self, http: httpx.Client, token: str, transport: httpx.BaseTransport | None = None
+        self,
+        http: httpx.Client,
+        token: str,
+        transport: httpx.BaseTransport | None = None,
+        admin_token: str | None = None,
     ) -> None:
         self.token = token
         self.http = http
         self.transport = transport
         """For an in-process mock, the transport your own client needs:
         ``httpx.Client(base_url=verifik.base_url, transport=verifik.transport)``."""
+        self._control_headers = {ADMIN_HEADER: admin_token} if admin_token else {}
         self.http.headers["Authorization"] = f"Bearer {token}"
         self.clock = MockClock(self)
 
@@ -131,7 +143,9 @@ class VerifikMock:
 
     def control(self, method: str, path: str, body: Json | None = None, **params: Any) -> Json:
         """Call ``/__mock__<path>``; raise VerifikMockError with the answer if it failed."""
-        answer = self.http.request(method, f"/__mock__{path}", json=body, params=params)
+        answer = self.http.request(
+            method, f"/__mock__{path}", json=body, params=params, headers=self._control_headers
+        )
         if answer.is_error:
             raise VerifikMockError(
                 f"{method} /__mock__{path} answered {answer.status_code}: {answer.text}"
@@ -139,11 +153,13 @@ class VerifikMock:
         result: Json = answer.json()
         return result
 
-    def release(self) -> None:
+    def release(self) -> list[Json]:
         """Let the mock forget the tenant: its records, emails and webhook deliveries (the
-        fixtures do it when a test ends, so a suite of thousands keeps the mock small)."""
-        self.control("POST", "/reset")
+        fixtures do it when a test ends, so a suite of thousands keeps the mock small).
+        Returns each distinct answer the tenant was given, which coverage reports count."""
+        answered: list[Json] = self.control("POST", "/reset")["answered"]
         self.__dict__.pop("project_flows", None)
+        return answered
 
     def reset(self, seed: int | None = None) -> None:
         """Start over with a freshly seeded world (from ``seed``, else the server's)."""

@@ -19,13 +19,15 @@ from verifik_mock.testing import (
     in_process_transport,
     tenant_token_for,
 )
+from verifik_mock_pytest import coverage_hooks
 from verifik_mock_pytest.contract_item import ContractItem
 
 MARKER_ARGUMENTS = ", ".join(field.name for field in dataclasses.fields(MarkerSettings))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--verifik-seed``, ``--verifik-url``, ``--verifik-wire`` and the contract checks'."""
+    """``--verifik-seed``, ``--verifik-url``, ``--verifik-wire``, the contract checks' and the
+    coverage report's."""
     group = parser.getgroup("verifik", "verifik-mock")
     group.addoption(
         "--verifik-seed", type=int, default=0, help="seed of every test's Verifik world (default 0)"
@@ -49,6 +51,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="how the session's mock answers (and which contract --verifik-contract checks): "
         "'pages', as Verifik's pages show (default), or 'observed', as real captures do",
     )
+    coverage_hooks.add_options(group)
 
 
 def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.Item]) -> None:
@@ -58,10 +61,12 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker, so ``--strict-markers`` suites accept it."""
+    """Register the marker, so ``--strict-markers`` suites accept it, and the coverage
+    report's hooks."""
     config.addinivalue_line(
         "markers", f"verifik({MARKER_ARGUMENTS}): this test's Verifik's seed and forced scores"
     )
+    config.pluginmanager.register(coverage_hooks, "verifik-coverage")
 
 
 def session_settings(config: pytest.Config) -> Settings:
@@ -96,33 +101,45 @@ def _check_reachable(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def verifik_server(request: pytest.FixtureRequest) -> Iterator[str]:
+def verifik_settings(request: pytest.FixtureRequest) -> Settings:
+    """The session's mock's settings (seed, wire, signing secret, admin token...), from the
+    command line: override this fixture in your ``conftest.py`` to set others. Against
+    ``--verifik-url`` they say how to talk to that mock (its secret, its admin token)."""
+    return session_settings(request.config)
+
+
+@pytest.fixture(scope="session")
+def verifik_server(request: pytest.FixtureRequest, verifik_settings: Settings) -> Iterator[str]:
     """The base URL of a real verifik-mock on a free loopback port, one per worker."""
+    coverage_hooks.answers_seen(request.config).wire = verifik_settings.wire
     url = request.config.getoption("--verifik-url")
     if url:
         _check_reachable(url)
         yield url.rstrip("/")
         return
-    settings = session_settings(request.config)
-    with serve_in_thread(create_app(settings)) as running:
+    with serve_in_thread(create_app(verifik_settings)) as running:
         yield running.base_url
 
 
 @pytest.fixture(scope="session")
-def verifik_transport(request: pytest.FixtureRequest) -> Iterator[InProcessTransport]:
+def verifik_transport(
+    request: pytest.FixtureRequest, verifik_settings: Settings
+) -> Iterator[InProcessTransport]:
     """An httpx transport into an in-process verifik-mock: no socket at all."""
-    settings = session_settings(request.config)
-    with in_process_transport(create_app(settings)) as transport:
+    coverage_hooks.answers_seen(request.config).wire = verifik_settings.wire
+    with in_process_transport(create_app(verifik_settings)) as transport:
         yield transport
 
 
 def _handle(
     request: pytest.FixtureRequest,
+    settings: Settings,
     http: httpx.Client,
     transport: httpx.BaseTransport | None = None,
 ) -> VerifikMock:
-    handle = VerifikMock(http, tenant_token_for(request.node.nodeid), transport)
-    marker_settings_of(request).prepare(handle, request.config.getoption("--verifik-seed"))
+    token = tenant_token_for(request.node.nodeid, settings.signing_secret)
+    handle = VerifikMock(http, token, transport, admin_token=settings.admin_token)
+    marker_settings_of(request).prepare(handle, settings.seed)
     return handle
 
 
@@ -136,23 +153,28 @@ def verifik_http_transport() -> Iterator[httpx.HTTPTransport]:
 
 @pytest.fixture
 def verifik(
-    request: pytest.FixtureRequest, verifik_server: str, verifik_http_transport: httpx.HTTPTransport
+    request: pytest.FixtureRequest,
+    verifik_settings: Settings,
+    verifik_server: str,
+    verifik_http_transport: httpx.HTTPTransport,
 ) -> Iterator[VerifikMock]:
     """This test's own Verifik, over HTTP: a fresh tenant of the session's mock, released
     when the test ends."""
     # Not closed per test: closing a client closes its transport, which the session owns.
     http = httpx.Client(base_url=verifik_server, transport=verifik_http_transport, timeout=30)
-    handle = _handle(request, http)
+    handle = _handle(request, verifik_settings, http)
     yield handle
-    handle.release()
+    coverage_hooks.answers_seen(request.config).add_tenant(handle.release())
 
 
 @pytest.fixture
 def verifik_in_process(
-    request: pytest.FixtureRequest, verifik_transport: InProcessTransport
+    request: pytest.FixtureRequest,
+    verifik_settings: Settings,
+    verifik_transport: InProcessTransport,
 ) -> Iterator[VerifikMock]:
     """This test's own Verifik, in process: point a client at it with its ``transport``."""
     http = httpx.Client(base_url=IN_PROCESS_URL, transport=verifik_transport, timeout=30)
-    handle = _handle(request, http, verifik_transport)
+    handle = _handle(request, verifik_settings, http, verifik_transport)
     yield handle
-    handle.release()
+    coverage_hooks.answers_seen(request.config).add_tenant(handle.release())

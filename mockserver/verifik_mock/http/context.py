@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from verifik_mock.domain.sessions import session_claims
 from verifik_mock.domain.tenancy import client_id_for_token
-from verifik_mock.errors import AdminTokenError, AuthenticationError
+from verifik_mock.errors import AdminTokenError, AuthenticationError, MockError
 from verifik_mock.journal import RequestJournal
 from verifik_mock.settings import Settings
 from verifik_mock.state.store import Store
@@ -57,6 +57,18 @@ class ServerContext:
         except AuthenticationError:
             token = None
         return session_claims(token, self.settings.session_secret)
+
+    def caller(self, authorization: str | None) -> str | None:
+        """The client a request is from, if its token names one: a liveness session's, or a
+        client token's; None for no token or one the mock refuses."""
+        try:
+            return self.session_claims(authorization)[0]
+        except MockError:
+            pass
+        try:
+            return self.client_id_for(authorization)
+        except MockError:
+            return None
 
     def check_admin(self, admin_token: str | None) -> None:
         """Refuse a control call without the configured admin token (none configured: allow)."""

@@ -81,14 +81,16 @@ def _webhooks(call: Call[NoQuery, None]) -> WebhookDeliveryList:
 
 
 async def _reset(call: Call[ResetQuery, None]) -> ResetView:
-    """Forget the tenant (or all): its records, emails and webhook deliveries."""
+    """Forget the tenant (or all): its records, emails, webhook deliveries and the answers
+    it was given, which a tenant's reset hands back."""
     if call.query.scope == "all":
         await call.server.store.reset()
         call.server.webhooks.forget()
-    else:
-        await call.server.store.reset(call.client_id, seed=call.query.seed)
-        call.server.webhooks.forget(call.client_id)
-    return ResetView(reset=call.query.scope)
+        call.server.journal.drain_answered(None)
+        return ResetView(reset="all")
+    await call.server.store.reset(call.client_id, seed=call.query.seed)
+    call.server.webhooks.forget(call.client_id)
+    return ResetView(reset="tenant", answered=call.server.journal.drain_answered(call.client_id))
 
 
 def _fault_view(rule: FaultRule | None) -> FaultRuleView:

@@ -13,6 +13,7 @@ from typing import overload
 
 from starlette.datastructures import Headers
 from starlette.responses import Response
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from verifik_mock.contract_file import Wire
@@ -27,7 +28,9 @@ from verifik_mock.errors import (
     InvalidParametersError,
     MockError,
 )
+from verifik_mock.http.context import ServerContext
 from verifik_mock.http.headers import FAULT_HEADER, LATENCY_HEADER
+from verifik_mock.http.journaling import note_answer, note_request
 from verifik_mock.http.responses import answer_wire, error_response
 
 logger = logging.getLogger("verifik_mock")
@@ -40,13 +43,16 @@ _MILLISECONDS = re.compile(r"^[0-9]{1,9}$")
 TIMEOUT_HOLD_SECONDS = 30.0
 """How long ``X-Mock-Fault: timeout`` holds the answer when no latency is given."""
 
-_FAULTS: dict[str, type[InjectedFaultError]] = {
+FAULTS: dict[str, type[InjectedFaultError]] = {
+    "429": InjectedRateLimitError,
     "500": InjectedServerError,
     "502": InjectedBadGatewayError,
     "503": InjectedUnavailableError,
-    "429": InjectedRateLimitError,
     "timeout": InjectedTimeoutError,
 }
+"""Each fault that answers, and the error it answers with."""
+RESET = "reset"
+"""The fault that does not answer: the connection is dropped."""
 
 
 def read_latency(headers: Headers, max_latency_ms: int) -> float:
@@ -64,8 +70,8 @@ def read_latency(headers: Headers, max_latency_ms: int) -> float:
 def read_fault(headers: Headers) -> str | None:
     """The fault ``X-Mock-Fault`` asks for, checked against the known ones."""
     fault = headers.get(FAULT_HEADER)
-    if fault is not None and fault not in {*_FAULTS, "reset"}:
-        known = ", ".join([*_FAULTS, "reset"])
+    if fault is not None and fault not in {*FAULTS, RESET}:
+        known = ", ".join([*FAULTS, RESET])
         raise InvalidParametersError(f"Invalid header '{FAULT_HEADER}': one of {known}")
     return fault
 
@@ -74,7 +80,8 @@ class DroppedConnection(Response):
     """No answer at all: the connection is reset before a byte of a response is sent."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Reset the connection, and say so in one log line."""
+        """Reset the connection, and say so in one log line and the journal."""
+        note_answer(scope, None, RESET)
         logger.warning("X-Mock-Fault: reset: dropped %s %s", scope["method"], scope["path"])
         await drop_connection(scope)
 
@@ -114,10 +121,10 @@ async def apply_fault(fault: str | None, delay: float, wire: Wire) -> Response |
     await asyncio.sleep(delay)
     if fault is None:
         return None
-    if fault == "reset":
+    if fault == RESET:
         return DroppedConnection()
-    error = _FAULTS[fault]
-    response = error_response(error(f"Injected fault: {error.code}"), wire)
+    error = FAULTS[fault]
+    response = error_response(error(f"Injected fault: {error.code}"), wire, fault)
     if error is InjectedRateLimitError:
         response.headers["Retry-After"] = RETRY_AFTER_SECONDS
     return response
@@ -146,4 +153,17 @@ class FaultInjection:
         if response is None:
             await self.app(scope, receive, send)
         else:
+            _note_caller(scope, headers)
             await response(scope, receive, send)
+
+
+def _note_caller(scope: Scope, headers: Headers) -> None:
+    """Tell the journal whose request a fault answered and which operation it was for, as
+    far as the request names them: the fault answers before any route has read it."""
+    app = scope["app"]
+    operation = next(
+        (route.name for route in app.router.routes if route.matches(scope)[0] is Match.FULL),
+        None,
+    )
+    context: ServerContext = app.state.context
+    note_request(scope, context.caller(headers.get("authorization")), operation)

@@ -1,4 +1,5 @@
-"""ASGI middleware that writes every request into the journal: method, path, status, time."""
+"""ASGI middleware that writes every request into the journal: method, path, status, the
+error code and injected fault of its answer, time."""
 
 from __future__ import annotations
 
@@ -14,13 +15,24 @@ from verifik_mock.journal import RequestJournal
 
 CLIENT_KEY = "verifik_mock.client"
 OPERATION_KEY = "verifik_mock.operation"
+CODE_KEY = "verifik_mock.code"
+FAULT_KEY = "verifik_mock.fault"
 
 
-def note_request(scope: Scope, client: str, operation: str) -> None:
-    """Tell the journal whose request this is and which operation served it."""
+def note_request(scope: Scope, client: str | None, operation: str | None) -> None:
+    """Tell the journal whose request this is (None: its token names no one) and which
+    operation served it (None: none did)."""
     state: dict[str, Any] = scope.setdefault("state", {})
     state[CLIENT_KEY] = client
     state[OPERATION_KEY] = operation
+
+
+def note_answer(scope: Scope, code: str | None, fault: str | None = None) -> None:
+    """Tell the journal the error code of the answer about to be sent, and the fault that
+    answered it, if one did: the journal sees statuses go by, never bodies."""
+    state: dict[str, Any] = scope.setdefault("state", {})
+    state[CODE_KEY] = code
+    state[FAULT_KEY] = fault
 
 
 class Journaling:
@@ -61,5 +73,7 @@ class Journaling:
                 path=scope["path"],
                 operation=state.get(OPERATION_KEY),
                 status=status,
+                code=state.get(CODE_KEY) if status is not None else None,
+                fault=state.get(FAULT_KEY),
                 durationMs=round((time.perf_counter() - started) * 1000, 3),
             )

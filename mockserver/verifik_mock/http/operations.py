@@ -110,6 +110,7 @@ class Operation(Generic[Query, Body]):
 
         async def endpoint(request: Request) -> Response:
             context = ServerContext.of(request)
+            note_request(request.scope, None, self.operation_id)  # a refused token's answer too
             authorization = request.headers.get("authorization")
             session_id = None
             if self.auth == "session":

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
 from verifik_mock.contract_file import Wire
 from verifik_mock.errors import (
@@ -20,6 +20,7 @@ from verifik_mock.errors import (
     MockError,
     RouteNotFoundError,
 )
+from verifik_mock.http.journaling import note_answer
 from verifik_mock.http.serialized import RecordJson
 from verifik_mock.models import ErrorResponse
 from verifik_mock.models.base import OBSERVED_WIRE
@@ -39,25 +40,44 @@ def answer_wire(scope: Scope) -> Wire:
     return wire
 
 
-def json_response(model: BaseModel, status: int = 200, wire: Wire = "pages") -> Response:
+def _json(model: BaseModel, wire: Wire) -> str | bytes:
     """``model`` as JSON in ``wire``, leaving out fields that have no value."""
     if wire == "observed":
-        body = model.model_dump_json(exclude_none=True, context=OBSERVED_WIRE)
-    else:
-        body = _record_json.envelope(model)
-    return Response(body, status_code=status, media_type="application/json")
+        return model.model_dump_json(exclude_none=True, context=OBSERVED_WIRE)
+    return _record_json.envelope(model)
 
 
-def error_response(error: MockError, wire: Wire = "pages") -> Response:
+def json_response(model: BaseModel, status: int = 200, wire: Wire = "pages") -> Response:
+    """``model`` as a JSON answer in ``wire``."""
+    return Response(_json(model, wire), status_code=status, media_type="application/json")
+
+
+class ErrorAnswer(Response):
+    """An error's JSON answer, which tells the journal the error's code (the pages', on
+    either wire) and the fault that answered, if one did, as it is sent."""
+
+    def __init__(self, body: str | bytes, error: MockError, fault: str | None = None) -> None:
+        super().__init__(body, status_code=error.status, media_type="application/json")
+        self.code = error.code
+        self.fault = fault
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Note the code, then send the answer."""
+        note_answer(scope, self.code, self.fault)
+        await super().__call__(scope, receive, send)
+
+
+def error_response(error: MockError, wire: Wire = "pages", fault: str | None = None) -> Response:
     """``error`` in ``wire``'s envelope: the pages' ``{"success": false, "error", "code"}``,
-    or the observed ``{"code", "message"}`` (``{"error"}`` for a refused token)."""
+    or the observed ``{"code", "message"}`` (``{"error"}`` for a refused token); ``fault``
+    names the fault that answers with it."""
     if wire == "pages":
         envelope: BaseModel = ErrorResponse(error=error.message, code=error.code)
     elif isinstance(error, AuthenticationError):
         envelope = ProtectedResourceError()
     else:
         envelope = ObservedError(code=error.observed_code(), message=error.observed_message)
-    return json_response(envelope, error.status, wire)
+    return ErrorAnswer(_json(envelope, wire), error, fault)
 
 
 async def handle_mock_error(request: Request, error: Exception) -> Response:

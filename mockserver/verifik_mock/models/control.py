@@ -81,8 +81,20 @@ class JournalEntry(WireModel):
         description="The path, with no query string; for a webhook, its URL without "
         "credentials and with every query value `REDACTED`. Absent for an eviction.",
     )
-    operation: str | None = None
+    operation: str | None = Field(
+        default=None,
+        description="The operation that served the request; for a webhook, the event's type.",
+    )
     status: int | None = Field(default=None, description="HTTP status; absent: no answer.")
+    code: str | None = Field(
+        default=None,
+        description="An error answer's code: the pages' `code`, whichever wire wrote it.",
+    )
+    fault: str | None = Field(
+        default=None,
+        description="The fault `X-Mock-Fault` or a fault rule injected: `500`, `502`, "
+        "`503`, `429`, `timeout` or `reset`.",
+    )
     durationMs: float | None = Field(default=None, description="Absent for an eviction.")
     note: str | None = Field(default=None, description="What an eviction means for the tenant.")
 
@@ -133,11 +145,31 @@ class LivenessTokenView(WireModel):
     livenessSession: str
 
 
+class Answered(WireModel):
+    """One distinct answer a tenant was given, as a coverage report counts it: an answer of
+    Verifik's API (its operation, status, error code and injected fault; the control API's
+    are left out) or a webhook attempt that reached its URL (the event's type as
+    ``operation``)."""
+
+    kind: Literal["request", "webhook"]
+    operation: str | None = None
+    status: int | None = Field(default=None, description="Absent: no answer (a reset).")
+    code: str | None = None
+    fault: str | None = None
+
+
 class ResetView(WireModel):
     """What a reset forgot."""
 
     success: Literal[True] = True
     reset: Literal["tenant", "all"]
+    answered: list[Answered] = Field(
+        default_factory=list,
+        description="A tenant's reset: each distinct answer the tenant was given since its "
+        "last reset, webhooks included (the pytest plugin's coverage report reads it as a "
+        "test ends, at no extra call). Kept by the process that answered: behind several "
+        "workers, read the journal instead (`verifik-mock coverage`).",
+    )
 
 
 class FixtureLoaded(WireModel):
