@@ -19,10 +19,12 @@ from urllib.parse import quote
 import httpx
 import jsonschema
 import pytest
+from uvicorn.config import HTTPProtocolType
 
 from tests.contract_schema import assert_matches_schema
 from tests.seeded_ids import DOCUMENT_LIVENESS_ID, FLOW_IDS, PROJECT_ID, VALIDATION_ID
 from verifik_mock import Settings, create_app
+from verifik_mock.contract_file import Wire
 from verifik_mock.domain.tenancy import client_id_for_token
 from verifik_mock.models.requests import (
     CreateBiometricValidationRequest,
@@ -647,3 +649,37 @@ def test_a_client_leaving_mid_body_is_journaled_unanswered_and_logs_nothing(
     )
     assert "status" not in entry  # no answer
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+NOT_HTTP = b"GET /v2/projects HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Broken: a\x00b\r\n\r\n"
+"""A request no HTTP parser takes: a NUL byte in a header's value."""
+
+
+def read_until_closed(connection: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    received = b""
+    while chunk := connection.recv(65536):
+        received += chunk
+    return received
+
+
+@pytest.mark.parametrize("http", ["h11", "httptools"])
+@pytest.mark.parametrize("wire", ["pages", "observed"])
+def test_bytes_that_are_not_http_get_a_400_in_the_envelope_of_the_servers_wire(
+    http: HTTPProtocolType, wire: Wire
+) -> None:
+    with (
+        serve_in_thread(create_app(Settings(wire=wire)), http=http) as server,
+        socket.create_connection((server.host, server.port), timeout=5) as connection,
+    ):
+        connection.sendall(NOT_HTTP)
+        head, _, body = read_until_closed(connection).partition(b"\r\n\r\n")
+
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert b"content-type: application/json" in head.lower()
+    message = "Invalid HTTP request received."
+    assert json.loads(body) == (
+        {"success": False, "error": message, "code": "MALFORMED_REQUEST"}
+        if wire == "pages"
+        else {"code": "BadRequest", "message": message}
+    )

@@ -134,6 +134,13 @@ class MalformedBodyError(MockError):
     code = "INVALID_BODY"
 
 
+class MalformedRequestError(MockError):
+    """The bytes are not HTTP (a NUL in a header, a lower-case method): send valid HTTP/1.1."""
+
+    status = 400
+    code = "MALFORMED_REQUEST"
+
+
 class BodyTooLargeError(MockError):
     """The body is over the server's size limit (8 MB): send a smaller image."""
 

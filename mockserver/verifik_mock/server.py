@@ -14,6 +14,8 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.config import HTTPProtocolType
 
+from verifik_mock.http.parsers import protocol_class
+
 START_TIMEOUT_SECONDS = 10.0
 
 
@@ -53,7 +55,7 @@ def serve_in_thread(
     sock.bind((host, port))
     config = uvicorn.Config(
         app,
-        http=http,
+        http=protocol_class(http),
         log_level="warning",
         access_log=False,
         lifespan=lifespan,

@@ -21,6 +21,7 @@ from verifik_mock.app import create_app
 from verifik_mock.commands import serving
 from verifik_mock.contract_file import WIRES
 from verifik_mock.http.context import ServerContext
+from verifik_mock.http.parsers import protocol_class
 from verifik_mock.models import Project, ProjectFlow
 from verifik_mock.redaction import redacted_url
 from verifik_mock.settings import Settings
@@ -322,7 +323,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log_level=args.log_level,
-            http=server.http,
+            http=protocol_class(server.http),
             loop=server.loop,
             access_log=server.access_log,
             # X-Forwarded-* from any client would rewrite the links the mock builds;

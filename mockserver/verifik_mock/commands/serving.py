@@ -12,6 +12,7 @@ import pickle
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
+from uvicorn.config import HTTPProtocolType
 
 from verifik_mock.app import create_app
 from verifik_mock.redaction import redacted_url
@@ -25,7 +26,7 @@ SETTINGS_VARIABLE = "VERIFIK_MOCK_WORKER_SETTINGS"
 class ServerChoice:
     """The uvicorn settings ``serve`` runs with: the fastest this machine has."""
 
-    http: str
+    http: HTTPProtocolType
     loop: str
     access_log: bool
 
