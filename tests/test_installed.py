@@ -288,6 +288,19 @@ def test_readme_wire_block_lists_docs_and_refuses_with_code_and_message(
     assert json.loads(refused) == {"code": "NotFound", "message": "Record not found."}
 
 
+def test_readme_coverage_block_prints_the_line_its_comment_shows(
+    installed: InstalledVenv, tmp_path: Path
+) -> None:
+    """What your suite never tested: `verifik-mock coverage` against a served mock counts the
+    two answers the block's requests were given."""
+    block = readme_example("coverage")
+    shown = next(line for line in block.splitlines() if line.startswith("# verifik: "))
+    script = on_ports(block, free_port())
+    ran = run_script(script, cwd=tmp_path, env=installed.env(), log=tmp_path / "coverage")
+    assert ran.returncode == 0, ran
+    assert ran.stdout.splitlines()[-1] == shown.removeprefix("# ")
+
+
 def test_examples_suite_passes_against_the_installed_plugin(
     installed: InstalledVenv, tmp_path: Path
 ) -> None:
