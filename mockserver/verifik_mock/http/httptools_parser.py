@@ -5,14 +5,8 @@ from __future__ import annotations
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from verifik_mock.http.parsers import malformed_answer
+from verifik_mock.http.parsers import EnvelopedBadRequest
 
 
-class EnvelopedHttpToolsProtocol(HttpToolsProtocol):
+class EnvelopedHttpToolsProtocol(EnvelopedBadRequest, HttpToolsProtocol):
     """uvicorn's httptools parser, its 400 in the envelope."""
-
-    def send_400_response(self, msg: str) -> None:
-        """Answer an unparseable request with ``MALFORMED_REQUEST`` and close."""
-        default_headers = self.server_state.default_headers
-        self.transport.write(malformed_answer(self.app, msg, default_headers))
-        self.transport.close()

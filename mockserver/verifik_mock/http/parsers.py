@@ -21,25 +21,31 @@ from verifik_mock.errors import MalformedRequestError
 from verifik_mock.http.responses import error_response
 
 
-def malformed_answer(app: Any, message: str, default_headers: list[tuple[bytes, bytes]]) -> bytes:
-    """The whole 400 answer: the error in the wire of the mock ``app`` serves (the pages'
-    when ``app`` is not a mock), and ``connection: close``."""
-    context = getattr(getattr(app, "state", None), "context", None)
-    wire: Wire = getattr(getattr(context, "settings", None), "wire", "pages")
-    response = error_response(MalformedRequestError(message), wire)
-    headers = [*default_headers, *response.raw_headers, (b"connection", b"close")]
-    head = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
-    return b"HTTP/1.1 400 Bad Request\r\n" + head + b"\r\n" + bytes(response.body)
+class EnvelopedBadRequest:
+    """What both parsers share: their 400 is the mock's error, in the wire of the mock they
+    serve (the pages' when the app is not a mock), then a close."""
 
-
-class EnvelopedH11Protocol(H11Protocol):
-    """uvicorn's pure-Python parser, its 400 in the envelope."""
+    app: Any
+    server_state: Any
+    transport: asyncio.Transport
 
     def send_400_response(self, msg: str) -> None:
         """Answer an unparseable request with ``MALFORMED_REQUEST`` and close."""
-        default_headers = self.server_state.default_headers
-        self.transport.write(malformed_answer(self.app, msg, default_headers))
+        context = getattr(getattr(self.app, "state", None), "context", None)
+        wire: Wire = getattr(getattr(context, "settings", None), "wire", "pages")
+        response = error_response(MalformedRequestError(msg), wire)
+        headers = [
+            *self.server_state.default_headers,
+            *response.raw_headers,
+            (b"connection", b"close"),
+        ]
+        head = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+        self.transport.write(b"HTTP/1.1 400 Bad Request\r\n" + head + b"\r\n" + response.body)
         self.transport.close()
+
+
+class EnvelopedH11Protocol(EnvelopedBadRequest, H11Protocol):
+    """uvicorn's pure-Python parser, its 400 in the envelope."""
 
 
 def protocol_class(http: HTTPProtocolType) -> type[asyncio.Protocol]:
